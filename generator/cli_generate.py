@@ -1,0 +1,158 @@
+"""`asnatlas generate`: write the associations of a pool, as the DMS `asn_generate` does."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+from asnatlas.errors import InputError
+
+HELP = "generate the associations of a pool (same files as jwst's asn_generate)"
+
+DESCRIPTION = """\
+Run the JWST DMS association rules (jwst 3.0.0) over an association pool and write one
+JSON file per association. By default both candidate associations (oNNN, c1NNN) and
+discovered whole-program associations (a3NNN) are made, as in DMS operations.
+
+Files are written to a temporary folder and moved into place only when everything
+succeeded; other files in the output folder are left alone.
+"""
+
+EPILOG = """\
+examples:
+  asnatlas generate jw01234_20250101t000000_pool.csv -o asn/
+      all candidates plus discovered associations, into asn/
+  asnatlas generate pool.csv --version-id 20261123t000000 -o asn/
+      names like jw01234-o001_20261123t000000_image3_00001_asn.json
+  asnatlas generate pool.csv -i o001 c1000 --dry-run
+      only the listed candidates; print what would be written
+  asnatlas generate --sample imaging --dry-run
+      run a pool that ships with asnatlas
+"""
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "generate", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("pool", nargs="?", help="association pool file (pipe-separated table)")
+    parser.add_argument("--sample", metavar="NAME",
+                        help="use a built-in sample pool instead of a file")
+    parser.add_argument("-o", "--output-dir", "-p", "--path", dest="output_dir", default=".",
+                        metavar="DIR", help="folder to write the associations to (default: .)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("-i", "--ids", nargs="+", dest="candidate_ids", metavar="ID",
+                      help="only these candidates (e.g. o001 c1000)")
+    mode.add_argument("--discover", action="store_true",
+                      help="only discovered associations not given by a candidate")
+    mode.add_argument("--all-candidates", action="store_true",
+                      help="only the candidate associations (no discovery)")
+    parser.add_argument("--DMS", dest="dms", action="store_true",
+                        help="DMS operations: with -i, also run the background candidates "
+                             "of the requested exposures, then keep only the requested ids")
+    parser.add_argument("--version-id", nargs="?", const=True, default=None, metavar="ID",
+                        help="version tag in file names; without a value, the current time")
+    parser.add_argument("-d", "--delimiter", default="|",
+                        help='column delimiter of the pool (default: "|")')
+    parser.add_argument("--pool-format", default="ascii",
+                        help="any astropy table format (default: ascii)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="do everything but write files; list their names")
+    parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None,
+                        metavar="FILE",
+                        help="also write the exposures in no association to FILE "
+                             "(in the output folder; default name orphaned.csv)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    return parser
+
+
+def _pool_path(args) -> str:
+    if args.sample and args.pool:
+        raise InputError("give a pool file or --sample NAME, not both")
+    if args.sample:
+        from asnatlas import samples
+
+        if args.sample not in samples.names():
+            raise InputError(f"no sample pool {args.sample!r}; samples: "
+                             + ", ".join(samples.names()))
+        return str(samples.path(args.sample))
+    if not args.pool:
+        raise InputError("no pool given: asnatlas generate POOL (or --sample NAME)")
+    return args.pool
+
+
+def run(args) -> int:
+    from asnatlas.generate import generate
+    from asnatlas.pool import read_pool
+
+    path = _pool_path(args)
+    started = time.perf_counter()
+    pool = read_pool(path, delimiter=args.delimiter, fmt=args.pool_format)
+    show = not args.quiet and sys.stderr.isatty()
+
+    def progress(label: str, step: int, total: int) -> None:
+        if show:
+            print(f"\r[{step}/{total}] {label:<40}", end="", file=sys.stderr, flush=True)
+
+    result = generate(
+        pool,
+        version_id=args.version_id,
+        candidate_ids=args.candidate_ids,
+        all_candidates=args.all_candidates,
+        discover=args.discover,
+        dms=args.dms,
+        progress=progress,
+    )
+    if show:
+        print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
+    files = {asn.filename: asn.to_json() for asn in result.associations}
+    if args.dry_run:
+        for name in files:
+            print(name)
+    else:
+        orphans = None
+        if args.save_orphans:
+            orphans = (os.path.basename(args.save_orphans), _orphan_table(pool, result.orphans))
+        _write_all(args.output_dir, files, orphans)
+    if not args.quiet:
+        seconds = time.perf_counter() - started
+        where = "(dry run)" if args.dry_run else f"in {args.output_dir}"
+        print(f"{len(files)} associations, {len(result.orphans)} orphaned exposures, "
+              f"from {len(pool)} rows of {pool.name} {where} [{seconds:.2f} s]",
+              file=sys.stderr)
+    return 0
+
+
+def _orphan_table(pool, orphans: list[int]) -> str:
+    lines = ["|".join(pool.columns)]
+    for index in orphans:
+        row = pool.rows[index]
+        lines.append("|".join(row.get(c, "null") for c in pool.columns))
+    return "\n".join(lines) + "\n"
+
+
+def _write_all(output_dir: str, files: dict[str, str], orphans: tuple[str, str] | None) -> None:
+    """Write into a temporary folder beside the output, then move each file into place."""
+    try:
+        os.makedirs(output_dir, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create output folder: {err.strerror}", output_dir) from None
+    staging = tempfile.mkdtemp(prefix=".asnatlas-", dir=output_dir)
+    try:
+        for name, text in files.items():
+            with open(os.path.join(staging, name), "w", encoding="utf-8") as fh:
+                fh.write(text)
+        if orphans is not None:
+            with open(os.path.join(staging, orphans[0]), "w", encoding="utf-8") as fh:
+                fh.write(orphans[1])
+        for name in os.listdir(staging):
+            os.replace(os.path.join(staging, name), os.path.join(output_dir, name))
+    except OSError as err:
+        raise InputError(f"cannot write associations: {err.strerror}", output_dir) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

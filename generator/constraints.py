@@ -1,0 +1,367 @@
+"""Constraint trees: the vocabulary the association rules are written in, and how they match.
+
+A rule is a tree of three kinds of node:
+
+- `Attr`: a pool column (or the first set one of several) must be set, and match a value
+  (a regular expression, matched whole and case-insensitively). With ``value=None`` the
+  first exposure that matches *fixes* the value for the rest of the association: all members
+  then share it (e.g. the filter of an image3 product).
+- `Test`: a computed check on the exposure (and possibly on the association so far).
+- `Group`: children combined with ``all``, ``any``, ``notany`` or ``notall``.
+
+Matching an exposure against an association walks the tree in order and may fix values as
+it goes; when the whole tree does not match, every change is undone. Nodes can also ask for
+the exposure to be *reprocessed* later (e.g. a background exposure offered again to every
+existing association of the rule); that request is returned as `Reprocess` entries.
+
+These semantics (including the order of evaluation, which decides what gets fixed first)
+are those of the JWST DMS association generator, so that the same pool gives the same
+associations.
+"""
+
+from __future__ import annotations
+
+import re
+from ast import literal_eval
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import lru_cache
+from typing import Any
+
+from asnatlas.vocabulary import EMPTY
+
+Item = dict  # a pool row: column -> lower-cased string
+
+
+class WorkOver(IntEnum):
+    """What a reprocessed exposure is offered to (also the queue's priority order)."""
+
+    RULES = 0  # only the rules, to start new associations
+    BOTH = 1  # existing associations and the rules
+    EXISTING = 2  # only existing associations
+    NONSCIENCE = 3  # only existing associations, after everything else
+
+
+@dataclass(eq=False)
+class Attr:
+    """Pool column(s) `sources` must hold a set value matching `value`.
+
+    `value` is a regex, a list of regexes, a callable ``(association) -> regex`` or None
+    (None: any set value; with `unique` the first match fixes it for later members).
+    """
+
+    sources: tuple[str, ...]
+    name: str | None = None
+    value: Any = None
+    required: bool = True  # a missing/unset column fails (else it passes)
+    unique: bool = True  # the first matched value becomes the required value
+    undefined: bool = False  # passes only when the column is NOT set
+    evaluate: bool = False  # parse the value as a Python literal (asn_candidate lists)
+    is_acid: bool = False  # this node's matched value names the candidate (asn_id)
+    onlyif: Callable[[Any, Item], bool] | None = None  # checked only when this is true
+    reprocess: WorkOver | None = None  # on match, offer the exposure again to this
+    only_on_match: bool = False
+    why: str = ""  # what the condition means, in a user's words
+    id: int = field(default=-1, init=False)
+
+
+@dataclass(eq=False)
+class Test:
+    """A computed check: ``test(value, source(association, item))``; equality by default.
+
+    With ``value=None`` it always passes (and, with `unique`, fixes the computed value).
+    """
+
+    source: Callable[[Any, Item], Any] | None = None  # None: the item itself
+    value: Any = None
+    test: Callable[[Any, Any], bool] | None = None
+    name: str | None = None
+    unique: bool = True
+    reprocess_on_match: bool = False
+    reprocess_on_fail: bool = False
+    work_over: WorkOver = WorkOver.BOTH
+    reprocess_rules: tuple | None = None
+    why: str = ""
+    id: int = field(default=-1, init=False)
+
+
+@dataclass(eq=False)
+class Group:
+    """Children combined by `reduce`: ``all``, ``any``, ``notany`` or ``notall``."""
+
+    children: tuple
+    reduce: str = "all"
+    name: str | None = None
+    reprocess_on_match: bool = False
+    reprocess_on_fail: bool = False
+    work_over: WorkOver = WorkOver.BOTH
+    reprocess_rules: tuple | None = None
+    why: str = ""
+    id: int = field(default=-1, init=False)
+
+
+Node = Attr | Test | Group
+
+
+@dataclass
+class Reprocess:
+    """A request to offer exposures again, to `rules` (None: the requesting rule only)."""
+
+    items: list[Item]
+    work_over: WorkOver = WorkOver.BOTH
+    rules: tuple | None = None
+    only_on_match: bool = False
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Pre-order traversal (the order the reference looks constraints up by name)."""
+    yield node
+    if isinstance(node, Group):
+        for child in node.children:
+            yield from walk(child)
+
+
+def number_nodes(root: Node) -> list[Node]:
+    """Give every node of a tree its index; returns the nodes in pre-order."""
+    nodes = list(walk(root))
+    for i, node in enumerate(nodes):
+        node.id = i
+    return nodes
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def first_set(item: Item, sources: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
+    """The first of `sources` that the item has with a set value, as (column, value)."""
+    for source in sources:
+        value = item.get(source)
+        if value is not None and value not in EMPTY:
+            return source, value
+    return None
+
+
+def literal(value: str) -> Any:
+    """Parse a Python literal (``[('o001', 'observation')]``), or return the text as is."""
+    try:
+        return literal_eval(value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return value
+
+
+def is_iterable(obj: Any) -> bool:
+    """Lists and sets, not strings or tuples: the values that split an exposure in several."""
+    return not isinstance(obj, (str, tuple)) and hasattr(obj, "__iter__")
+
+
+@lru_cache(maxsize=4096)
+def _regex(condition: str) -> re.Pattern:
+    return re.compile("^" + condition + "$", flags=re.IGNORECASE)
+
+
+def meets(value: str, conditions: Any) -> bool:
+    """Whether `value` matches one of the regexes `conditions`, whole and ignoring case."""
+    if not is_iterable(conditions):
+        conditions = [conditions]
+    return any(_regex(condition).match(value) for condition in conditions)
+
+
+# --- state -------------------------------------------------------------------------------
+
+
+class NodeState:
+    """The mutable part of a leaf inside one association."""
+
+    __slots__ = ("value", "sources", "unique", "found", "matched")
+
+    def __init__(self, node: Attr | Test):
+        self.value = node.value
+        self.sources = node.sources if isinstance(node, Attr) else None
+        self.unique = node.unique
+        self.found: dict = {}  # insertion-ordered set of matched values
+        self.matched = False
+
+    def snapshot(self) -> tuple:
+        return (self.value, self.sources, self.unique, dict(self.found), self.matched)
+
+    def restore(self, snap: tuple) -> None:
+        self.value, self.sources, self.unique, self.found, self.matched = snap
+
+
+class Matcher:
+    """Evaluates a rule's tree for one association, recording changes so they can be undone."""
+
+    __slots__ = ("asn", "states", "undo")
+
+    def __init__(self, asn: Any, nodes: list[Node]):
+        self.asn = asn
+        self.states: list[NodeState | None] = [
+            None if isinstance(node, Group) else NodeState(node) for node in nodes
+        ]
+        self.undo: list[tuple[int, tuple]] | None = None
+
+    def _touch(self, state_id: int) -> NodeState:
+        state = self.states[state_id]
+        if self.undo is not None:
+            self.undo.append((state_id, state.snapshot()))
+        return state
+
+    def check_all(self, root: Group, item: Item) -> tuple[bool, list[Reprocess]]:
+        """Match the item; on failure undo every change made while trying."""
+        self.undo = []
+        matched, reprocess = self.check(root, item)
+        if not matched:
+            for state_id, snap in reversed(self.undo):
+                self.states[state_id].restore(snap)
+        self.undo = None
+        return matched, reprocess
+
+    def check(self, node: Node, item: Item) -> tuple[bool, list[Reprocess]]:
+        if isinstance(node, Attr):
+            return self._check_attr(node, item)
+        if isinstance(node, Test):
+            return self._check_test(node, item)
+        return self._check_group(node, item)
+
+    def _check_attr(self, node: Attr, item: Item) -> tuple[bool, list[Reprocess]]:
+        state = self._touch(node.id)
+        reprocess: list[Reprocess] = []
+        if node.onlyif is not None and not node.onlyif(self.asn, item):
+            if node.reprocess is not None:
+                reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
+            state.matched = True
+            return True, reprocess
+        found = first_set(item, state.sources)
+        if found is None:
+            state.matched = not (node.required and not node.undefined)
+            return state.matched, reprocess
+        if node.undefined:
+            state.matched = False
+            return False, reprocess
+        source, value = found
+        evaled: Any = literal(value) if node.evaluate else value
+        if state.value is None:
+            if is_iterable(evaled):
+                reprocess.append(_split(item, source, list(evaled)))
+                state.matched = False
+                return False, reprocess
+            text = str(evaled)
+        else:
+            wanted = state.value(self.asn) if callable(state.value) else state.value
+            candidates = evaled if is_iterable(evaled) else [evaled]
+            for chosen in candidates:
+                text = str(chosen)
+                if meets(text, wanted):
+                    break
+            else:
+                state.matched = False
+                return False, reprocess
+            others = [other for other in candidates if other != chosen]
+            if others:
+                reprocess.append(_split(item, source, others))
+        escaped = re.escape(text)
+        state.found[escaped] = None
+        if state.unique:
+            state.value = escaped
+            state.sources = (source,)
+            state.unique = False
+        if node.reprocess is not None:
+            reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
+        state.matched = True
+        return True, reprocess
+
+    def _check_test(self, node: Test, item: Item) -> tuple[bool, list[Reprocess]]:
+        state = self._touch(node.id)
+        source_value = item if node.source is None else node.source(self.asn, item)
+        satisfied = True
+        if state.value is not None:
+            test = node.test or _equal
+            satisfied = test(state.value, source_value)
+        state.matched = satisfied
+        if satisfied:
+            if state.unique:
+                state.value = source_value
+            try:
+                state.found[state.value] = None
+            except TypeError:  # unhashable (an item): kept by identity
+                state.found[id(state.value)] = None
+        reprocess = []
+        if (satisfied and node.reprocess_on_match) or (not satisfied and node.reprocess_on_fail):
+            reprocess.append(Reprocess([item], node.work_over, node.reprocess_rules))
+        return satisfied, reprocess
+
+    def _check_group(self, node: Group, item: Item) -> tuple[bool, list[Reprocess]]:
+        matched, nested = _REDUCERS[node.reduce](self, item, node.children)
+        if (matched and node.reprocess_on_match) or (not matched and node.reprocess_on_fail):
+            nested.append([Reprocess([item], node.work_over, node.reprocess_rules)])
+        return matched, [entry for group in nested for entry in group]
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def _split(item: Item, source: str, values: list) -> Reprocess:
+    """An exposure listed with several values (e.g. candidates) is retried once per value."""
+    copies = []
+    for value in values:
+        copy = dict(item)
+        copy[source] = str(value)
+        copies.append(copy)
+    return Reprocess(copies)
+
+
+def _reduce_all(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    if not children:
+        return False, []
+    all_match = True
+    negative = None
+    collected = []
+    for child in children:
+        match, reprocess = m.check(child, item)
+        if match:
+            if all_match:
+                collected.append(reprocess)
+        else:
+            all_match = False
+            if not reprocess:
+                negative = None
+                break
+            if negative is None:
+                negative = [reprocess]
+    if not all_match:
+        collected = negative if negative is not None else []
+    return all_match, collected
+
+
+def _reduce_any(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    if not children:
+        return False, []
+    collected = []
+    match = False
+    for child in children:
+        match, reprocess = m.check(child, item)
+        if match:
+            collected = [reprocess]
+            break
+        collected.append(reprocess)
+    return match, collected
+
+
+def _reduce_notany(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    match, collected = _reduce_any(m, item, children)
+    return not match, collected
+
+
+def _reduce_notall(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    match, collected = _reduce_all(m, item, children)
+    return not match, collected
+
+
+_REDUCERS = {
+    "all": _reduce_all,
+    "any": _reduce_any,
+    "notany": _reduce_notany,
+    "notall": _reduce_notall,
+}
