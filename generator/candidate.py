@@ -7,7 +7,15 @@ from ast import literal_eval
 from dataclasses import dataclass
 from typing import Any
 
-from asnatlas.constraints import Attr, Item, Matcher, NodeState, Reprocess
+from asnatlas.constraints import (
+    Attr,
+    Group,
+    Item,
+    Matcher,
+    NodeState,
+    Reprocess,
+    certainly_fails,
+)
 from asnatlas.rules import Rule, checks
 from asnatlas.vocabulary import (
     CORON_EXP_TYPES,
@@ -18,6 +26,8 @@ from asnatlas.vocabulary import (
     TSO_EXP_TYPES,
 )
 
+# Off only to prove, in a test, that the quick pre-check never changes a result.
+QUICK_REJECT = True
 CODE_VERSION = "3.0.0"  # the DMS generator version whose output we reproduce
 _LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
 _DIRECT_IMAGE_TYPES = ("nis_image", "nrc_image", "mir_image")
@@ -62,6 +72,7 @@ class Asn:
         self.item_filenames: set[str] = set()
         self.sequence = 0
         self.direct_image: Member | None = None
+        self.order = -1  # creation order, set by the engine
         data: dict[str, Any] = {
             "asn_type": "None",
             "asn_rule": f"{registry}_{rule.name}",
@@ -84,17 +95,16 @@ class Asn:
     def node(self, name: str) -> NodeState:
         """The state of the first constraint called `name` (KeyError when there is none)."""
         node = self.rule.by_name[name]
-        state = self.matcher.states[node.id]
-        if state is None:
-            raise KeyError(name)  # a group: it has no value
-        return state
+        if isinstance(node, Group):
+            raise KeyError(name)  # a group has no value
+        return self.matcher.state(node)
 
     @property
     def acid(self) -> Acid:
         """The candidate, from the value the candidate constraint matched (else discovered)."""
         for node in self.rule.nodes:
             if isinstance(node, Attr) and node.is_acid:
-                joined = re.sub(r"\\", "", "-".join(self.matcher.states[node.id].found))
+                joined = re.sub(r"\\", "", "-".join(self.matcher.state(node).found))
                 acid = _parse_acid(joined)
                 if acid is not None:
                     return acid
@@ -160,6 +170,10 @@ class Asn:
         """Offer an exposure: add it when it matches; return (matched, reprocess requests)."""
         if item["filename"] in self.item_filenames:
             return True, []
+        if QUICK_REJECT and self.rule.quick_fail is not None and certainly_fails(
+            self.rule.quick_fail, self.matcher, item
+        ):
+            return False, []
         match, reprocess = self.matcher.check_all(self.rule.constraints, item)
         for request in reprocess:
             if request.rules is None:
@@ -170,8 +184,8 @@ class Asn:
                 self.run_init_hook = False
             self._add(item)
         force = self.rule.by_name.get("force_match")
-        if force is not None and self.matcher.states[force.id].value is not None:
-            match = self.matcher.states[force.id].value
+        if force is not None and self.matcher.state(force).value is not None:
+            match = self.matcher.state(force).value
         return match, reprocess
 
     def _init_hook(self, item: Item) -> None:

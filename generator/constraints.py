@@ -83,6 +83,9 @@ class Test:
     work_over: WorkOver = WorkOver.BOTH
     reprocess_rules: tuple | None = None
     why: str = ""
+    # True when `source` reads association state that matching other exposures changes
+    # (the engine then always evaluates the rule in full, never by its quick pre-check).
+    stateful: bool = False
     id: int = field(default=-1, init=False)
 
 
@@ -98,6 +101,9 @@ class Group:
     work_over: WorkOver = WorkOver.BOTH
     reprocess_rules: tuple | None = None
     why: str = ""
+    # True for a branch that can only match an association that already has members
+    # (e.g. "an acquisition of an observation already in it"): a new one never takes it.
+    joins_only: bool = False
     id: int = field(default=-1, init=False)
 
 
@@ -192,19 +198,31 @@ class NodeState:
 class Matcher:
     """Evaluates a rule's tree for one association, recording changes so they can be undone."""
 
-    __slots__ = ("asn", "states", "undo")
+    __slots__ = ("asn", "nodes", "states", "undo")
 
     def __init__(self, asn: Any, nodes: list[Node]):
         self.asn = asn
-        self.states: list[NodeState | None] = [
-            None if isinstance(node, Group) else NodeState(node) for node in nodes
-        ]
-        self.undo: list[tuple[int, tuple]] | None = None
+        self.nodes = nodes
+        # Leaf states are created when first needed: most rules reject most exposures
+        # after a few conditions, so most leaves of a tried rule are never touched.
+        self.states: list[NodeState | None] = [None] * len(nodes)
+        self.undo: list[tuple[int, tuple | None]] | None = None
 
-    def _touch(self, state_id: int) -> NodeState:
-        state = self.states[state_id]
-        if self.undo is not None:
-            self.undo.append((state_id, state.snapshot()))
+    def state(self, node: Attr | Test) -> NodeState:
+        """The leaf's state in this association (created on first use)."""
+        state = self.states[node.id]
+        if state is None:
+            state = self.states[node.id] = NodeState(node)
+        return state
+
+    def _touch(self, node: Attr | Test) -> NodeState:
+        state = self.states[node.id]
+        if state is None:
+            state = self.states[node.id] = NodeState(node)
+            if self.undo is not None:
+                self.undo.append((node.id, None))
+        elif self.undo is not None:
+            self.undo.append((node.id, state.snapshot()))
         return state
 
     def check_all(self, root: Group, item: Item) -> tuple[bool, list[Reprocess]]:
@@ -213,7 +231,10 @@ class Matcher:
         matched, reprocess = self.check(root, item)
         if not matched:
             for state_id, snap in reversed(self.undo):
-                self.states[state_id].restore(snap)
+                if snap is None:
+                    self.states[state_id] = None
+                else:
+                    self.states[state_id].restore(snap)
         self.undo = None
         return matched, reprocess
 
@@ -225,7 +246,7 @@ class Matcher:
         return self._check_group(node, item)
 
     def _check_attr(self, node: Attr, item: Item) -> tuple[bool, list[Reprocess]]:
-        state = self._touch(node.id)
+        state = self._touch(node)
         reprocess: list[Reprocess] = []
         if node.onlyif is not None and not node.onlyif(self.asn, item):
             if node.reprocess is not None:
@@ -272,7 +293,7 @@ class Matcher:
         return True, reprocess
 
     def _check_test(self, node: Test, item: Item) -> tuple[bool, list[Reprocess]]:
-        state = self._touch(node.id)
+        state = self._touch(node)
         source_value = item if node.source is None else node.source(self.asn, item)
         satisfied = True
         if state.value is not None:
@@ -365,3 +386,92 @@ _REDUCERS = {
     "notany": _reduce_notany,
     "notall": _reduce_notall,
 }
+
+
+# --- quick rejection ---------------------------------------------------------------------
+#
+# Offering an exposure to an association usually fails on an early condition (another
+# detector, another filter...). `compile_quick_fail` derives from a tree a pure predicate
+# that is true only when a full evaluation would certainly fail *and* return no reprocess
+# request: a failing condition of an ``all`` group, or every branch of an ``any`` group.
+# Skipping such evaluations changes nothing but the time taken.
+
+
+def compile_quick_fail(node: Node) -> tuple | None:
+    """A check tree for `certainly_fails`, or None when nothing can be decided early."""
+    if isinstance(node, Attr):
+        if node.onlyif is not None or node.evaluate or callable(node.value):
+            return None
+        return ("attr", node)
+    if isinstance(node, Test):
+        if node.reprocess_on_fail or node.stateful:
+            return None
+        return ("test", node)
+    if node.reprocess_on_fail:
+        return None
+    if node.reduce == "all":
+        parts = [p for child in node.children if (p := compile_quick_fail(child))]
+        # The predicate is pure, so order is free: flatten nested "or"s and try the cheap
+        # attribute checks (fixed values first) before tests and alternatives.
+        flat: list[tuple] = []
+        for part in parts:
+            flat.extend(part[1] if part[0] == "or" else (part,))
+        flat.sort(key=_check_cost)
+        return ("or", tuple(flat)) if flat else None
+    if node.reduce == "any":
+        parts = tuple(compile_quick_fail(child) for child in node.children)
+        if not parts or any(p is None for p in parts):
+            return None
+        return ("and", parts)
+    return None
+
+
+def _check_cost(check: tuple) -> int:
+    kind, arg = check
+    if kind == "attr":
+        return 0 if arg.value is not None else 1
+    return 2 if kind == "test" else 3
+
+
+def compile_entry_checks(node: Node) -> tuple[Attr, ...]:
+    """Fixed-value conditions that a *new* association certainly requires.
+
+    Like `compile_quick_fail`'s top level, but an ``any`` group whose other branches are
+    `Group.joins_only` reduces to its remaining branch.
+    """
+    if isinstance(node, Attr):
+        pure = node.onlyif is None and not node.evaluate and not callable(node.value)
+        if pure and node.value is not None and not node.undefined:
+            return (node,)
+        return ()
+    if isinstance(node, Test) or node.reprocess_on_fail:
+        return ()
+    if node.reduce == "any":
+        branches = [child for child in node.children
+                    if not (isinstance(child, Group) and child.joins_only)]
+        return compile_entry_checks(branches[0]) if len(branches) == 1 else ()
+    if node.reduce == "all":
+        return tuple(check for child in node.children for check in compile_entry_checks(child))
+    return ()
+
+
+def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:
+    """Whether matching `item` certainly fails with no reprocess request (no state change)."""
+    kind, arg = check
+    if kind == "or":
+        return any(certainly_fails(part, matcher, item) for part in arg)
+    if kind == "and":
+        return all(certainly_fails(part, matcher, item) for part in arg)
+    state = matcher.states[arg.id]
+    value = arg.value if state is None else state.value
+    if kind == "attr":
+        found = first_set(item, arg.sources if state is None else state.sources)
+        if found is None:
+            return arg.required and not arg.undefined
+        if arg.undefined:
+            return True
+        return value is not None and not meets(found[1], value)
+    if value is None:
+        return False
+    source_value = item if arg.source is None else arg.source(matcher.asn, item)
+    return not (arg.test or _equal)(value, source_value)

@@ -9,12 +9,14 @@ priority order once the current list is done, exactly as the DMS generator does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from asnatlas import candidate
 from asnatlas.candidate import Asn
-from asnatlas.constraints import Item, Reprocess, WorkOver
-from asnatlas.rules import Rule
+from asnatlas.constraints import Item, Reprocess, WorkOver, first_set
+from asnatlas.rules import Rule, cannot_start
 
 
 @dataclass
@@ -68,18 +70,21 @@ def run(
 ) -> list[Asn]:
     """All associations the ruleset makes from the items (not finalised)."""
     associations: list[Asn] = []
-    by_rule: dict[int, list[Asn]] = {id(rule): [] for rule in ruleset.rules}
+    index = _SignatureIndex()
     queue = _Queue()
     queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
     while (current := queue.pop()) is not None:
         allowed = current.rules or tuple(ruleset.rules)
         allowed_ids = {id(rule) for rule in allowed}
+        every_rule = len(allowed_ids) == len(ruleset.rules)
         for item in current.items:
             existing: list[Asn] = []
             requests: list[Reprocess] = []
             if current.work_over != WorkOver.RULES:
-                for asn in _candidates(associations, by_rule, allowed_ids, allowed):
+                for asn in index.candidates(item):
+                    if not every_rule and id(asn.rule) not in allowed_ids:
+                        continue
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
                     if matched:
@@ -89,12 +94,14 @@ def run(
                 for rule in ruleset.rules:
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
+                    if candidate.QUICK_REJECT and cannot_start(rule, item):
+                        continue
                     asn = Asn(rule, ruleset.name, version_id, pool_name)
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
                     if matched:
                         associations.append(asn)
-                        by_rule[id(rule)].append(asn)
+                        index.add(asn)
             for request in requests:
                 kept = _keep(request, current.work_over)
                 if kept is not None:
@@ -105,10 +112,64 @@ def run(
     return associations
 
 
-def _candidates(associations, by_rule, allowed_ids, allowed) -> list[Asn]:
-    """Existing associations of the allowed rules, in creation order."""
-    if len(allowed_ids) == len(by_rule):
-        return list(associations)
-    if len(allowed) == 1:
-        return list(by_rule[id(allowed[0])])
-    return [asn for asn in associations if id(asn.rule) in allowed_ids]
+class _SignatureIndex:
+    """Existing associations in creation order, indexed by the values they are fixed to.
+
+    Once created, an association has fixed values for the conditions every member must meet
+    (program, instrument, detector, filter...): required conditions of its ``all`` groups
+    whose value was fixed by the first member. Fixed values never change, so an exposure
+    that differs on one of them would certainly be rejected with no effect; the index only
+    offers an exposure to associations whose fixed values it shares, in creation order.
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, ...], dict[tuple[str, ...], list[Asn]]] = {}
+        self.count = 0
+
+    def add(self, asn: Asn) -> None:
+        asn.order = self.count
+        self.count += 1
+        columns, values = _signature(asn)
+        self.groups.setdefault(columns, {}).setdefault(values, []).append(asn)
+
+    def candidates(self, item: Item) -> list[Asn]:
+        found: list[list[Asn]] = []
+        for columns, by_values in self.groups.items():
+            key = []
+            for column in columns:
+                value = first_set(item, (column,))
+                if value is None:
+                    break
+                key.append(value[1].lower())
+            else:
+                bucket = by_values.get(tuple(key))
+                if bucket:
+                    found.append(bucket)
+        if len(found) == 1:
+            return list(found[0])
+        return sorted((asn for bucket in found for asn in bucket), key=lambda asn: asn.order)
+
+
+def _signature(asn: Asn) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(columns, fixed values) of an association's required, fixed conditions."""
+    check = asn.rule.quick_fail
+    if check is None or check[0] != "or":
+        return (), ()
+    fixed: dict[str, str] = {}
+    for kind, node in check[1]:
+        if kind != "attr" or not node.required or node.undefined or not node.unique:
+            continue
+        state = asn.matcher.states[node.id]
+        if state is None or state.unique or state.value not in state.found:
+            continue  # not fixed by a member
+        column = state.sources[0]
+        literal_value = _literal(state.value)
+        if fixed.setdefault(column, literal_value) != literal_value:
+            return (), ()  # contradictory: leave it to full evaluation
+    columns = tuple(sorted(fixed))
+    return columns, tuple(fixed[c] for c in columns)
+
+
+def _literal(escaped: str) -> str:
+    """The literal text of a fixed (regex-escaped) value, for exact comparison."""
+    return re.sub(r"\\(.)", r"\1", escaped).lower()

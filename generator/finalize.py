@@ -42,8 +42,9 @@ def finalize(asn: Asn) -> list[Asn] | None:
             return None
         return [asn] if asn.is_valid else None
     if kind == "multi_obs":
-        if asn.acid.type.lower() in MULTI_OBS_CANDIDATE_TYPES and len(asn.node("obs_num").found) <= 1:
-            return None
+        multi_obs = asn.acid.type.lower() in MULTI_OBS_CANDIDATE_TYPES
+        if multi_obs and len(asn.node("obs_num").found) <= 1:
+            return None  # a multi-observation candidate that only got one observation
         return [asn] if asn.is_valid else None
     if not asn.is_valid:
         return None
@@ -341,15 +342,27 @@ def prune(asns: list[Asn]) -> list[Asn]:
     return _prune_duplicate_products(_prune_duplicate_associations(asns))
 
 
+def _membership_key(product: dict) -> frozenset | None:
+    """Products with equal keys have no membership difference (None: has duplicates)."""
+    members = [(m["expname"], m["exptype"]) for m in product["members"]]
+    names = {name for name, _ in members}
+    if len(names) != len(members):
+        return None  # duplicate members: differs from every product, itself included
+    return frozenset(members)
+
+
 def _prune_duplicate_associations(asns: list[Asn]) -> list[Asn]:
-    ordered = _by_candidate(asns)
-    pruned = []
-    while ordered:
-        original = ordered.pop()
-        pruned.append(original)
-        first = original.products[0]
-        ordered = [asn for asn in ordered if product_diff(first, asn.products[0])]
-    return pruned
+    """Keep, of associations whose first products have the same members, the last by id."""
+    kept = []
+    seen: set[frozenset] = set()
+    for asn in reversed(_by_candidate(asns)):
+        key = _membership_key(asn.products[0])
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(asn)
+    return kept
 
 
 def _prune_duplicate_products(asns: list[Asn]) -> list[Asn]:

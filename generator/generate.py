@@ -122,7 +122,8 @@ def generate(
         rows = _candidate_pool(pool, cid, ctype)
         for index, item in rows:
             row_index[id(item)] = index
-        ruleset = Ruleset(CANDIDATE, [r.with_global(candidate_constraint([cid])) for r in base_rules])
+        in_candidate = candidate_constraint([cid])
+        ruleset = Ruleset(CANDIDATE, [r.with_global(in_candidate) for r in base_rules])
         associations.extend(run([item for _, item in rows], ruleset, version_id, pool.name))
 
     if discover:

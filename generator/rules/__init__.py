@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from asnatlas.constraints import Group, Node, number_nodes
+from asnatlas.constraints import (
+    Attr,
+    Group,
+    Node,
+    Test,
+    compile_entry_checks,
+    compile_quick_fail,
+    first_set,
+    meets,
+    number_nodes,
+)
 
 
 @dataclass(eq=False)
@@ -41,25 +51,91 @@ class Rule:
     coron_ints: bool = True
     nodes: list[Node] = field(default_factory=list, repr=False)
     by_name: dict[str, Node] = field(default_factory=dict, repr=False)
+    program_guard: int | None = field(default=None, repr=False)
+    quick_fail: tuple | None = field(default=None, repr=False)
+    entry_checks: tuple = field(default=(), repr=False)
+    entry_cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.nodes = number_nodes(self.constraints)
+        self.program_guard = _program_guard(self.constraints)
+        stateful = any(isinstance(n, Test) and n.stateful for n in self.nodes)
+        self.quick_fail = None if stateful else compile_quick_fail(self.constraints)
+        # Conditions with a fixed value (e.g. an EXP_TYPE list) that a new association
+        # must meet: their verdict depends on a few columns only, so it is cached.
+        self.entry_checks = compile_entry_checks(self.constraints)
+        self.entry_cache = {}
         # Lookup by name takes the first node in pre-order, root excluded (as the reference).
         for node in self.nodes[1:]:
             if node.name is not None and node.name not in self.by_name:
                 self.by_name[node.name] = node
 
     def with_global(self, make_extra: Callable[[], Node] | None) -> Rule:
-        """A copy of this rule whose top-level group also requires a new ``make_extra()``."""
+        """A copy of this rule whose top-level group also requires a new ``make_extra()``.
+
+        The extra condition is evaluated last, so every other node keeps its index and the
+        copy reuses this rule's analysis (done once per rule, not once per candidate).
+        """
         if make_extra is None:
             return self
         root = self.constraints
-        tree = Group(root.children + (make_extra(),), root.reduce, root.name, why=root.why)
-        return Rule(
-            name=self.name, level=self.level, asn_type=self.asn_type, summary=self.summary,
-            constraints=tree, member_type=self.member_type, product_name=self.product_name,
-            validity=self.validity, finalize=self.finalize, coron_ints=self.coron_ints,
-        )
+        extra = make_extra()
+        tree = Group(root.children + (extra,), root.reduce, root.name, why=root.why)
+        copy = object.__new__(Rule)
+        copy.__dict__.update(self.__dict__)
+        copy.constraints = tree
+        tree.id = 0
+        extra.id = len(self.nodes)
+        copy.nodes = [tree, *self.nodes[1:], extra]
+        copy.by_name = dict(self.by_name)
+        if extra.name is not None:
+            copy.by_name.setdefault(extra.name, extra)
+        extra_check = compile_quick_fail(extra)
+        if self.quick_fail is not None and extra_check is not None and root.reduce == "all":
+            kind, parts = self.quick_fail
+            if kind == "or":
+                copy.quick_fail = ("or", parts + (extra_check,))
+        return copy
+
+
+def _program_guard(root: Node) -> int | None:
+    """The id of the PROGRAM condition when it is the very first one evaluated.
+
+    Such a condition fixes the program with the first member, and an exposure of another
+    program fails it before anything else is evaluated, with no other effect: the engine
+    can then skip the association outright (an index, not a change of behaviour).
+    """
+    node = root
+    while isinstance(node, Group):
+        if node.reduce != "all" or node.reprocess_on_fail or not node.children:
+            return None
+        node = node.children[0]
+    if (
+        isinstance(node, Attr) and node.sources == ("program",) and node.value is None
+        and node.unique and node.required and not node.undefined and node.onlyif is None
+        and node.reprocess is None and not node.evaluate
+    ):
+        return node.id
+    return None
+
+
+def cannot_start(rule: Rule, item: dict) -> bool:
+    """Whether the item certainly fails a fixed-value condition of the rule (cached)."""
+    if not rule.entry_checks:
+        return False
+    key = tuple(item.get(source) for node in rule.entry_checks for source in node.sources)
+    verdict = rule.entry_cache.get(key)
+    if verdict is None:
+        verdict = False
+        for node in rule.entry_checks:
+            found = first_set(item, node.sources)
+            if (found is None and node.required) or (
+                found is not None and not meets(found[1], node.value)
+            ):
+                verdict = True
+                break
+        rule.entry_cache[key] = verdict
+    return verdict
 
 
 def all_rules() -> list[Rule]:

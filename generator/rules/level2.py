@@ -104,8 +104,9 @@ def imprint_special() -> Group:
     return Group((
         Attr(("is_imprt",), name="imprint", reprocess=WorkOver.EXISTING, only_on_match=True),
         Attr(("mostilno",), name="mosaic_tile"),
+        # Reads the member type the rule gave the previous exposure it was offered.
         Test(lambda asn, item: asn.original_exposure_type, value="imprint",
-             test=lambda v1, v2: v1 != v2, unique=False),
+             test=lambda v1, v2: v1 != v2, unique=False, stateful=True),
     ), why="an imprint of the same mosaic tile")
 
 

@@ -38,7 +38,7 @@ def science(rule_tree: Group) -> Group:
                 Attr(("obs_num",), name="acq_obsnum",
                      value=lambda asn: "(" + "|".join(asn.node("obs_num").found) + ")",
                      unique=False, why="of an observation already in the association"),
-            ), name="acq_constraint", work_over=WorkOver.EXISTING),
+            ), name="acq_constraint", work_over=WorkOver.EXISTING, joins_only=True),
         ), "any", name="acq_check"),
     ), name="dmsbase_top")
 
