@@ -1,23 +1,31 @@
 # The two set-up commands of the README:
 #   make site   builds the reference site from the embedded sample pools and prints where it is
-#   make test   runs the whole test suite
-# Each creates the local virtual environment .venv on first use.
+#   make test   runs the whole test suite (ruff, then pytest)
+# Each creates the local virtual environment .venv on first use, and re-installs the
+# package into it whenever pyproject.toml changes.
 
-PYTHON ?= python3
+# Python 3.11 or newer; override with `make test PYTHON=/path/to/python3.12`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SITE := site-out
 
 .PHONY: site test lint bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	  "asnatlas needs Python 3.11 or newer; run e.g. make PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 site: $(STAMP)
-	$(BIN)/asnatlas build -o site-out
+	$(BIN)/asnatlas build -o $(SITE)
+	@echo "The site is in $(CURDIR)/$(SITE)/ (open $(CURDIR)/$(SITE)/index.html)"
 
 test: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
@@ -26,5 +34,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 
+bench: $(STAMP)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
 clean:
-	rm -rf $(VENV) site-out build *.egg-info
+	rm -rf $(VENV) $(SITE) build *.egg-info

@@ -19,7 +19,7 @@ from asnatlas.errors import InputError
 from asnatlas.pool import DEFAULT_FORMAT, Pool, read_pool
 
 # Order is the order shown in --help.
-SUBCOMMANDS: tuple[str, ...] = ("generate",)
+SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build")
 
 DESCRIPTION = """\
 asnatlas: JWST associations, generated, validated and explained.

@@ -1,0 +1,286 @@
+"""Build the reference site: pools -> associations -> verdicts -> MyST pages -> Sphinx HTML.
+
+The build keeps a cache next to the output folder (``.<OUT>.asnatlas-cache``) holding
+the MyST sources, Sphinx's doctrees and Sphinx's own HTML output. A source is rewritten
+only when its text changed, so Sphinx re-reads and re-writes only those pages. The
+finished HTML is copied into a temporary folder next to OUT and swapped in at the end: a
+build that fails leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from asnatlas import site_render
+from asnatlas.association import Generated
+from asnatlas.errors import InputError
+from asnatlas.pages import Site, plan
+from asnatlas.pool import Pool, read_pool
+
+#: A file in every site we write: we only ever replace a folder that holds it.
+MARKER = ".asnatlas-site"
+VALIDATOR_TEMPLATE = "validator.md.j2"
+
+
+class BuildError(Exception):
+    """The site could not be built (the previous site, if any, is untouched)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    out: Path
+    pools: int = 0
+    associations: int = 0
+    exposures: int = 0
+    pages: int = 0
+    changed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+Generate = Callable[..., Generated]
+
+
+def cache_dir(out: Path) -> Path:
+    """Where the build keeps its sources, doctrees and Sphinx output between runs."""
+    return out.parent / f".{out.name}.asnatlas-cache"
+
+
+def _default_generate() -> Generate:
+    from asnatlas.generate import generate
+
+    return generate
+
+
+def _validate(generated: Generated) -> list[list]:
+    from asnatlas.validation import validate_text
+
+    return [validate_text(asn.to_json(), asn.filename) for asn in generated.associations]
+
+
+def read_and_generate(
+    pool_paths: Iterable[str | os.PathLike],
+    *,
+    version_id: str | None = None,
+    read: Callable[[str], Pool] = read_pool,
+    generate: Generate | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Site:
+    """Read every pool, run the generator and validate every association."""
+    generate = generate or _default_generate()
+    paths = [str(p) for p in pool_paths]
+    runs: list[tuple[Pool, Generated, list[list]]] = []
+    for number, path in enumerate(paths, 1):
+        pool = read(path)
+        generated = generate(pool, version_id=version_id)
+        runs.append((pool, generated, _validate(generated)))
+        progress(f"[{number}/{len(paths)}] {pool.name}: {len(pool.rows)} exposures, "
+                 f"{len(generated.associations)} associations")
+    return plan(runs)
+
+
+def _has_validator() -> bool:
+    return resources.files("asnatlas.templates").joinpath(VALIDATOR_TEMPLATE).is_file()
+
+
+def _validator_static() -> Path | None:
+    folder = Path(str(resources.files("asnatlas"))) / "static" / "validator"
+    return folder if folder.is_dir() and any(folder.iterdir()) else None
+
+
+def sources(site: Site) -> dict[str, str]:
+    """Every file of the Sphinx source tree: relative path -> text."""
+    validator = _has_validator()
+    files = {f"{name}.md": text for name, text in site_render.pages(site, validator).items()}
+    if validator:
+        from asnatlas.validator_page import context as validator_context
+
+        files["validator.md"] = site_render.render(VALIDATOR_TEMPLATE, **validator_context())
+    return files
+
+
+def downloads(site: Site) -> dict[str, str]:
+    """The raw association files offered for download, beside their pages."""
+    return {f"{page.docname}.json": page.asn.to_json() + "\n"
+            for pool in site.pools for page in pool.asns}
+
+
+def sync_tree(root: Path, files: dict[str, str], keep: Callable[[str], bool]) -> int:
+    """Make ``root`` hold exactly ``files`` (plus what ``keep`` spares); write only changes.
+
+    Unchanged files keep their modification time, which is how Sphinx knows they need
+    no work. Returns the number of files written.
+    """
+    written = 0
+    for rel, text in files.items():
+        path = root / rel
+        data = text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and rel not in files and not keep(rel):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written
+
+
+class _Progress(io.TextIOBase):
+    """Sphinx's status stream, thinned to one line per 10% of each phase."""
+
+    _PERCENT = re.compile(r"^(.*?)\[\s*(\d+)%\]")
+
+    def __init__(self, stream: TextIO | None):
+        self.stream = stream
+        self.buffer = ""
+        self.last: dict[str, int] = {}
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        while "\n" in self.buffer:
+            line, self.buffer = self.buffer.split("\n", 1)
+            self._line(line)
+        return len(text)
+
+    def _line(self, line: str) -> None:
+        line = re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+        if not line or self.stream is None:
+            return
+        match = self._PERCENT.match(line)
+        if match:
+            phase, percent = match.group(1).strip(), int(match.group(2))
+            if percent // 10 == self.last.get(phase, -1) // 10 and percent != 100:
+                return
+            self.last[phase] = percent
+            line = f"{phase} {percent}%"
+        elif not line.startswith(("build succeeded", "dumping", "done", "loading",
+                                  "updating", "building", "looking", "writing",
+                                  "copying", "generating", "preparing", "pickling",
+                                  "checking", "waiting", "reading", "no targets")):
+            return
+        print(f"asnatlas: sphinx: {line}", file=self.stream, flush=True)
+
+
+def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
+               status: TextIO | None) -> list[str]:
+    """Run Sphinx's HTML builder; return its warnings (as lines)."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    confdir = Path(str(resources.files("asnatlas.site")))
+    static = [str(confdir / "_static")]
+    validator_static = _validator_static()
+    if validator_static is not None:
+        static.append(str(validator_static))
+    warnings = io.StringIO()
+    overrides = {"html_static_path": static, "html_extra_path": [str(extra)]}
+    with docutils_namespace():
+        app = Sphinx(str(src), str(confdir), str(html), str(doctrees), "html",
+                     confoverrides=overrides, status=_Progress(status), warning=warnings,
+                     freshenv=False, parallel=jobs, keep_going=True)
+        app.build()
+        if app.statuscode:
+            raise BuildError("Sphinx failed: " + " | ".join(warnings.getvalue().splitlines()[:5]))
+    return [line for line in warnings.getvalue().splitlines() if line.strip()]
+
+
+def _expected_outputs(files: dict[str, str], extra: dict[str, str]) -> set[str]:
+    return {rel.removesuffix(".md") + ".html" for rel in files} | set(extra)
+
+
+def _prune_html(html: Path, expected: set[str]) -> None:
+    """Drop pages of documents that no longer exist (Sphinx leaves them behind)."""
+    pools = html / "pools"
+    if not pools.is_dir():
+        return
+    for path in sorted(pools.rglob("*")):
+        if path.is_file() and path.relative_to(html).as_posix() not in expected:
+            path.unlink()
+
+
+def publish(built: Path, out: Path) -> None:
+    """Copy ``built`` next to ``out`` and swap it in; the old site goes only at the end."""
+    if out.exists() and not (out / MARKER).exists() and (
+        not out.is_dir() or any(out.iterdir())
+    ):
+        raise InputError(
+            "output folder exists and was not written by asnatlas build; "
+            "choose another -o or remove it", str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    old: Path | None = None
+    try:
+        target = staging / "site"
+        # .buildinfo holds a hash of the config, which names the cache folder: not ours to ship.
+        shutil.copytree(built, target, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
+        (target / MARKER).write_text("Written by asnatlas build; may be replaced by it.\n")
+        if out.exists():
+            old = staging / "old"
+            os.replace(out, old)
+        os.replace(target, out)
+    except BaseException:
+        if old is not None and not out.exists():
+            os.replace(old, out)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build(
+    pool_paths: Iterable[str | os.PathLike],
+    out: str | os.PathLike,
+    *,
+    version_id: str | None = None,
+    read: Callable[[str], Pool] = read_pool,
+    jobs: int = 2,
+    generate: Generate | None = None,
+    status: TextIO | None = sys.stderr,
+) -> BuildReport:
+    """Build the site for ``pool_paths`` into ``out``."""
+    out = Path(out).absolute()
+
+    def say(message: str) -> None:
+        if status is not None:
+            print(f"asnatlas: {message}", file=status, flush=True)
+
+    site = read_and_generate(pool_paths, version_id=version_id, read=read, generate=generate,
+                             progress=say)
+    files = sources(site)
+    extra = downloads(site)
+    cache = cache_dir(out)
+    src, html, doctrees, extra_dir = (cache / "src", cache / "html", cache / "doctrees",
+                                      cache / "extra")
+    for folder in (src, html, doctrees, extra_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    changed = sync_tree(src, files, keep=lambda rel: False)
+    sync_tree(extra_dir, extra, keep=lambda rel: False)
+    say(f"{len(files)} pages, {changed} changed; running Sphinx")
+    try:
+        warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status)
+        _prune_html(html, _expected_outputs(files, extra))
+    except BaseException:
+        # The cache may be half-updated: start clean next time. OUT is untouched.
+        shutil.rmtree(cache, ignore_errors=True)
+        raise
+    publish(html, out)
+    report = BuildReport(out=out, pools=len(site.pools), associations=site.association_count,
+                         exposures=site.exposure_count, pages=len(files), changed=changed,
+                         warnings=warnings)
+    return report

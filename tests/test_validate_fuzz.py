@@ -1,0 +1,83 @@
+"""No input makes the validator raise: random bytes, random JSON, mutated associations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asnatlas.cli import main
+from asnatlas.validate_codes import CODES
+from asnatlas.validation import validate_bytes, validate_data
+
+BROKEN = Path(__file__).parent / "data" / "broken"
+VALID = next((BROKEN / "missing_member_file").glob("*_asn.json")).read_bytes()
+NAME = "jw01234-o001_20240101t120000_image3_00001_asn.json"
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=10) | st.sampled_from(
+        ["asn_type", "asn_id", "asn_rule", "program", "products", "name", "members",
+         "expname", "exptype", "version_id"]), children, max_size=6),
+    max_leaves=30,
+)
+
+
+def _sane(problems) -> None:
+    for problem in problems:
+        assert problem.code in CODES
+        assert problem.severity in ("error", "warning")
+        assert problem.line >= 0 and problem.col >= 0
+        assert "\n" not in problem.message or problem.code == "ASN216"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes(raw):
+    _sane(validate_bytes(raw, NAME, path=NAME))
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_random_json_values(value):
+    text = json.dumps(value)  # may contain NaN/Infinity: those are checked too
+    _sane(validate_bytes(text.encode(), NAME, path=NAME))
+    _sane(validate_data(value, path=NAME))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(VALID) - 1), st.binary(min_size=0, max_size=4), st.integers(0, 3))
+def test_mutated_association(at, insert, cut):
+    raw = VALID[:at] + insert + VALID[at + cut:]
+    _sane(validate_bytes(raw, NAME, path=NAME))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["products", "members", "expname", "name", "asn_id", "exptype"]),
+       json_values)
+def test_association_with_a_random_field(key, value):
+    data = json.loads(VALID)
+    if key in ("members", "name"):
+        data["products"][0][key] = value
+    elif key in ("expname", "exptype"):
+        data["products"][0]["members"][0][key] = value
+    else:
+        data[key] = value
+    _sane(validate_bytes(json.dumps(data).encode(), NAME, path=NAME))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200), st.sampled_from(["text", "json", "github"]))
+def test_cli_never_tracebacks(tmp_path, capsys, raw, fmt):
+    path = tmp_path / NAME
+    path.write_bytes(raw)
+    status = main(["validate", "--format", fmt, "--check-files", str(path)])
+    out, err = capsys.readouterr()
+    assert status in (0, 1)
+    assert "Traceback" not in out + err
+    if fmt == "json":
+        json.loads(out)
