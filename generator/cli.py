@@ -13,10 +13,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 from asnatlas import __version__
 from asnatlas.errors import InputError
-from asnatlas.pool import DEFAULT_FORMAT, Pool, read_pool
+
+if TYPE_CHECKING:
+    from asnatlas.pool import Pool
+
+# Same as asnatlas.pool.DEFAULT_FORMAT; not imported so that commands that read no pool
+# (validate, --help) do not pay for importing astropy.
+DEFAULT_FORMAT = "ascii"
 
 # Order is the order shown in --help.
 SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build")
@@ -64,12 +71,14 @@ def add_pool_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every subcommand that reads a pool shares (--pool-format, --delimiter)."""
     parser.add_argument("--pool-format", default=DEFAULT_FORMAT, metavar="FORMAT",
                         help=POOL_FORMAT_HELP)
-    parser.add_argument("--delimiter", default=None, metavar="CHAR",
+    parser.add_argument("-d", "--delimiter", default=None, metavar="CHAR",
                         help="column separator of the pool (default: '|' for ascii, ',' for csv)")
 
 
 def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
     """Read ``path`` with the options of `add_pool_arguments`."""
+    from asnatlas.pool import read_pool
+
     delimiter = getattr(args, "delimiter", None)
     if delimiter == "\\t":  # typed on a shell command line as a backslash and a t
         delimiter = "\t"

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 
+from asnatlas.cli import add_pool_arguments, read_pool_from_args
 from asnatlas.errors import InputError
 
 HELP = "generate the associations of a pool (same files as jwst's asn_generate)"
@@ -57,10 +58,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                              "of the requested exposures, then keep only the requested ids")
     parser.add_argument("--version-id", nargs="?", const=True, default=None, metavar="ID",
                         help="version tag in file names; without a value, the current time")
-    parser.add_argument("-d", "--delimiter", default="|",
-                        help='column delimiter of the pool (default: "|")')
-    parser.add_argument("--pool-format", default="ascii",
-                        help="any astropy table format (default: ascii)")
+    add_pool_arguments(parser)
     parser.add_argument("--dry-run", action="store_true",
                         help="do everything but write files; list their names")
     parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None,
@@ -88,11 +86,10 @@ def _pool_path(args) -> str:
 
 def run(args) -> int:
     from asnatlas.generate import generate
-    from asnatlas.pool import read_pool
 
     path = _pool_path(args)
     started = time.perf_counter()
-    pool = read_pool(path, delimiter=args.delimiter, fmt=args.pool_format)
+    pool = read_pool_from_args(path, args)
     show = not args.quiet and sys.stderr.isatty()
 
     def progress(label: str, step: int, total: int) -> None:
