@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from ast import literal_eval
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from asnatlas.constraints import (
@@ -70,9 +71,11 @@ class Asn:
         self.original_exposure_type: str | None = None
         self.validity = dict.fromkeys(rule.validity, False)
         self.item_filenames: set[str] = set()
+        self.filename_log: list[str] = []  # the same, in the order they joined
         self.sequence = 0
         self.direct_image: Member | None = None
         self.order = -1  # creation order, set by the engine
+        self.revision = 0
         data: dict[str, Any] = {
             "asn_type": "None",
             "asn_rule": f"{registry}_{rule.name}",
@@ -179,6 +182,7 @@ class Asn:
             if request.rules is None:
                 request.rules = (self.rule,)
         if match:
+            self.revision += 1  # fixed values or members changed: the engine re-indexes
             if self.run_init_hook:
                 self._init_hook(item)
                 self.run_init_hook = False
@@ -211,7 +215,7 @@ class Asn:
             return
         if self.rule.level == 2:
             members.append(member)
-            self.item_filenames.add(item["filename"])
+            self._note_member(item["filename"])
             self._update_validity(member)
             self._update_degraded()
             from asnatlas.products import product_name
@@ -220,8 +224,13 @@ class Asn:
         else:
             self._update_validity(member)
             members.append(member)
-            self.item_filenames.add(item["filename"])
+            self._note_member(item["filename"])
             self._update_lv3(item)
+
+    def _note_member(self, filename: str) -> None:
+        if filename not in self.item_filenames:
+            self.item_filenames.add(filename)
+            self.filename_log.append(filename)
 
     def _update_lv3(self, item: Item) -> None:
         from asnatlas.products import product_name
@@ -344,6 +353,7 @@ class Asn:
         return "" if subarray == "full" else subarray
 
 
+@lru_cache(maxsize=4096)
 def _parse_acid(text: str) -> Acid | None:
     try:
         value = literal_eval(text)

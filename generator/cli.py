@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 DEFAULT_FORMAT = "ascii"
 
 # Order is the order shown in --help.
-SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build")
+SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain")
 
 DESCRIPTION = """\
 asnatlas: JWST associations, generated, validated and explained.

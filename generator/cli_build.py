@@ -78,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for warning in report.warnings:
         print(f"asnatlas: warning: {warning}", file=sys.stderr)
+    if status is not None:
+        phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
+        print(f"asnatlas: time: {phases}", file=status)
     print(f"{report.out}/index.html: {report.pools} pools, {report.associations} "
           f"associations, {report.exposures} exposures, {report.pages} pages "
           f"({report.changed} changed)")

@@ -59,7 +59,9 @@ class Attr:
     undefined: bool = False  # passes only when the column is NOT set
     evaluate: bool = False  # parse the value as a Python literal (asn_candidate lists)
     is_acid: bool = False  # this node's matched value names the candidate (asn_id)
-    onlyif: Callable[[Any, Item], bool] | None = None  # checked only when this is true
+    # Checked only for some members: ("unless", "background") skips exposures whose member
+    # type is background; ("only", "science") checks science exposures only.
+    onlyif: tuple[str, str] | None = None
     reprocess: WorkOver | None = None  # on match, offer the exposure again to this
     only_on_match: bool = False
     why: str = ""  # what the condition means, in a user's words
@@ -86,6 +88,9 @@ class Test:
     # True when `source` reads association state that matching other exposures changes
     # (the engine then always evaluates the rule in full, never by its quick pre-check).
     stateful: bool = False
+    # What `source` depends on, for indexing: "association" (the association only, not the
+    # exposure), "member_type" (the exposure's DMS member type only), or "" (anything).
+    depends_on: str = ""
     id: int = field(default=-1, init=False)
 
 
@@ -148,8 +153,12 @@ def first_set(item: Item, sources: tuple[str, ...] | list[str]) -> tuple[str, st
     return None
 
 
+@lru_cache(maxsize=65536)
 def literal(value: str) -> Any:
-    """Parse a Python literal (``[('o001', 'observation')]``), or return the text as is."""
+    """Parse a Python literal (``[('o001', 'observation')]``), or return the text as is.
+
+    Cached: the same candidate lists recur on many rows. Callers must not modify the result.
+    """
     try:
         return literal_eval(value)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -161,16 +170,31 @@ def is_iterable(obj: Any) -> bool:
     return not isinstance(obj, (str, tuple)) and hasattr(obj, "__iter__")
 
 
-@lru_cache(maxsize=4096)
+_REGEXES: dict[str, re.Pattern] = {}
+
+
 def _regex(condition: str) -> re.Pattern:
-    return re.compile("^" + condition + "$", flags=re.IGNORECASE)
+    # Unbounded on purpose: one entry per distinct value in the pool, reused many times.
+    pattern = _REGEXES.get(condition)
+    if pattern is None:
+        pattern = _REGEXES[condition] = re.compile("^" + condition + "$", flags=re.IGNORECASE)
+    return pattern
 
 
 def meets(value: str, conditions: Any) -> bool:
     """Whether `value` matches one of the regexes `conditions`, whole and ignoring case."""
+    if isinstance(conditions, str):
+        return _regex(conditions).match(value) is not None
     if not is_iterable(conditions):
         conditions = [conditions]
     return any(_regex(condition).match(value) for condition in conditions)
+
+
+def _meets_state(value: str, state: NodeState, wanted: Any) -> bool:
+    """`meets`, with a fast path for a value fixed by a member (an escaped literal)."""
+    if state.literal is not None and wanted is state.value:
+        return value.lower() == state.literal
+    return meets(value, wanted)
 
 
 # --- state -------------------------------------------------------------------------------
@@ -179,7 +203,7 @@ def meets(value: str, conditions: Any) -> bool:
 class NodeState:
     """The mutable part of a leaf inside one association."""
 
-    __slots__ = ("value", "sources", "unique", "found", "matched")
+    __slots__ = ("value", "sources", "unique", "found", "matched", "literal")
 
     def __init__(self, node: Attr | Test):
         self.value = node.value
@@ -187,12 +211,17 @@ class NodeState:
         self.unique = node.unique
         self.found: dict = {}  # insertion-ordered set of matched values
         self.matched = False
+        self.literal: str | None = None  # lower-cased text `value` was fixed to, if any
 
     def snapshot(self) -> tuple:
-        return (self.value, self.sources, self.unique, dict(self.found), self.matched)
+        # `found` only grows while matching, so its size is enough to undo additions.
+        return (self.value, self.sources, self.unique, len(self.found), self.matched,
+                self.literal)
 
     def restore(self, snap: tuple) -> None:
-        self.value, self.sources, self.unique, self.found, self.matched = snap
+        (self.value, self.sources, self.unique, size, self.matched, self.literal) = snap
+        while len(self.found) > size:
+            self.found.popitem()
 
 
 class Matcher:
@@ -248,7 +277,7 @@ class Matcher:
     def _check_attr(self, node: Attr, item: Item) -> tuple[bool, list[Reprocess]]:
         state = self._touch(node)
         reprocess: list[Reprocess] = []
-        if node.onlyif is not None and not node.onlyif(self.asn, item):
+        if node.onlyif is not None and not applies(node, self.asn, item):
             if node.reprocess is not None:
                 reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
             state.matched = True
@@ -273,7 +302,7 @@ class Matcher:
             candidates = evaled if is_iterable(evaled) else [evaled]
             for chosen in candidates:
                 text = str(chosen)
-                if meets(text, wanted):
+                if _meets_state(text, state, wanted):
                     break
             else:
                 state.matched = False
@@ -287,6 +316,7 @@ class Matcher:
             state.value = escaped
             state.sources = (source,)
             state.unique = False
+            state.literal = text.lower()
         if node.reprocess is not None:
             reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
         state.matched = True
@@ -317,6 +347,13 @@ class Matcher:
         if (matched and node.reprocess_on_match) or (not matched and node.reprocess_on_fail):
             nested.append([Reprocess([item], node.work_over, node.reprocess_rules)])
         return matched, [entry for group in nested for entry in group]
+
+
+def applies(node: Attr, asn: Any, item: Item) -> bool:
+    """Whether an Attr with `onlyif` checks this exposure at all."""
+    how, member_type = node.onlyif
+    is_type = asn.exposure_type(item) == member_type
+    return is_type if how == "only" else not is_type
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -397,10 +434,16 @@ _REDUCERS = {
 # Skipping such evaluations changes nothing but the time taken.
 
 
-def compile_quick_fail(node: Node) -> tuple | None:
-    """A check tree for `certainly_fails`, or None when nothing can be decided early."""
+def compile_quick_fail(node: Node, pure_member_type: bool = False) -> tuple | None:
+    """A check tree for `certainly_fails`, or None when nothing can be decided early.
+
+    `pure_member_type`: deciding an exposure's member type changes nothing in the
+    association (true of Level 3 rules), so `Attr.onlyif` conditions can be checked early.
+    """
     if isinstance(node, Attr):
-        if node.onlyif is not None or node.evaluate or callable(node.value):
+        if node.evaluate or callable(node.value):
+            return None
+        if node.onlyif is not None and not pure_member_type:
             return None
         return ("attr", node)
     if isinstance(node, Test):
@@ -410,7 +453,8 @@ def compile_quick_fail(node: Node) -> tuple | None:
     if node.reprocess_on_fail:
         return None
     if node.reduce == "all":
-        parts = [p for child in node.children if (p := compile_quick_fail(child))]
+        parts = [p for child in node.children
+                 if (p := compile_quick_fail(child, pure_member_type))]
         # The predicate is pure, so order is free: flatten nested "or"s and try the cheap
         # attribute checks (fixed values first) before tests and alternatives.
         flat: list[tuple] = []
@@ -419,11 +463,74 @@ def compile_quick_fail(node: Node) -> tuple | None:
         flat.sort(key=_check_cost)
         return ("or", tuple(flat)) if flat else None
     if node.reduce == "any":
-        parts = tuple(compile_quick_fail(child) for child in node.children)
+        parts = tuple(compile_quick_fail(child, pure_member_type) for child in node.children)
         if not parts or any(p is None for p in parts):
             return None
         return ("and", parts)
     return None
+
+
+def _check_cost(check: tuple) -> int:
+    kind, arg = check
+    if kind == "attr":
+        return 0 if arg.value is not None else 1
+    return 2 if kind == "test" else 3
+
+
+def compile_entry_check(node: Node, pure_member_type: bool) -> tuple | None:
+    """A `certainly_fails` check for a *new* association that reads only item columns.
+
+    Like `compile_quick_fail`, keeping only conditions whose verdict on a fresh association
+    depends on the exposure's columns (`entry_columns`) or its DMS member type, so that the
+    verdict can be cached per distinct values. An ``any`` branch that only joins existing
+    associations (`Group.joins_only`) is left out: a new association never takes it.
+    """
+    if isinstance(node, Attr):
+        if node.evaluate or callable(node.value):
+            return None
+        if node.onlyif is not None and not pure_member_type:
+            return None
+        return ("attr", node)
+    if isinstance(node, Test):
+        if node.reprocess_on_fail or node.depends_on != "member_type" or node.test is not None:
+            return None
+        return ("test", node)
+    if node.reprocess_on_fail:
+        return None
+    if node.reduce == "all":
+        parts = [p for child in node.children
+                 if (p := compile_entry_check(child, pure_member_type))]
+        flat: list[tuple] = []
+        for part in parts:
+            flat.extend(part[1] if part[0] == "or" else (part,))
+        flat.sort(key=_check_cost)
+        return ("or", tuple(flat)) if flat else None
+    if node.reduce == "any":
+        branches = [child for child in node.children
+                    if not (isinstance(child, Group) and child.joins_only)]
+        parts = tuple(compile_entry_check(child, pure_member_type) for child in branches)
+        if not parts or any(p is None for p in parts):
+            return None
+        return parts[0] if len(parts) == 1 else ("and", parts)
+    return None
+
+
+def entry_columns(check: tuple) -> tuple[tuple[str, ...], bool]:
+    """The item columns an entry check reads, and whether it reads the member type."""
+    columns: set[str] = set()
+    member_type = False
+    stack = [check]
+    while stack:
+        kind, arg = stack.pop()
+        if kind in ("or", "and"):
+            stack.extend(arg)
+        elif kind == "test":
+            member_type = True
+        else:
+            columns.update(arg.sources)
+            if arg.onlyif is not None:
+                member_type = True
+    return tuple(sorted(columns)), member_type
 
 
 def _check_cost(check: tuple) -> int:
@@ -465,12 +572,18 @@ def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:
     state = matcher.states[arg.id]
     value = arg.value if state is None else state.value
     if kind == "attr":
+        if arg.onlyif is not None and not applies(arg, matcher.asn, item):
+            return False
         found = first_set(item, arg.sources if state is None else state.sources)
         if found is None:
             return arg.required and not arg.undefined
         if arg.undefined:
             return True
-        return value is not None and not meets(found[1], value)
+        if value is None:
+            return False
+        if state is not None:
+            return not _meets_state(found[1], state, value)
+        return not meets(found[1], value)
     if value is None:
         return False
     source_value = item if arg.source is None else arg.source(matcher.asn, item)

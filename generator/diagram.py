@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ROW_HEIGHT = 26
 BOX_HEIGHT = 20
@@ -95,46 +95,46 @@ def _y(column: int, index: int, diagram: Diagram, height: int) -> float:
 
 
 def render(diagram: Diagram, title: str) -> Markup:
-    """The diagram as an inline ``<svg>`` element (escaped, deterministic)."""
+    """The diagram as an inline ``<svg>`` element (escaped, deterministic).
+
+    Built with f-strings around `escape` rather than templates: there is one per
+    association page, and this keeps it cheap.
+    """
     tallest = max((len(col) for col in diagram.columns), default=1) or 1
     height = tallest * ROW_HEIGHT
     width = len(COLUMNS) * COLUMN_WIDTH + (len(COLUMNS) - 1) * GAP
     total_height = TOP + height + 10
+    t = escape(title)
     parts = [
-        Markup(
-            '<svg class="asn-diagram" xmlns="http://www.w3.org/2000/svg" role="img" '
-            'viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-label="{t}">'
-        ).format(w=width, h=total_height, t=title),
-        Markup("<title>{}</title>").format(title),
+        f'<svg class="asn-diagram" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}" '
+        f'aria-label="{t}">',
+        f"<title>{t}</title>",
     ]
     for c, heading in enumerate(COLUMNS):
         x = c * (COLUMN_WIDTH + GAP)
-        parts.append(Markup('<text class="asn-col" x="{}" y="16">{}</text>').format(x + 4, heading))
+        parts.append(f'<text class="asn-col" x="{x + 4}" y="16">{escape(heading)}</text>')
     for (c1, i1), (c2, i2) in diagram.edges:
         x1 = c1 * (COLUMN_WIDTH + GAP) + COLUMN_WIDTH
         x2 = c2 * (COLUMN_WIDTH + GAP)
         y1 = _y(c1, i1, diagram, height)
         y2 = _y(c2, i2, diagram, height)
-        parts.append(
-            Markup('<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"/>').format(x1, y1, x2, y2)
-        )
+        parts.append(f'<line x1="{x1}" y1="{y1:.1f}" x2="{x2}" y2="{y2:.1f}"/>')
     for c, column in enumerate(diagram.columns):
         x = c * (COLUMN_WIDTH + GAP)
         for i, node in enumerate(column):
             y = _y(c, i, diagram, height) - BOX_HEIGHT / 2
-            box = Markup(
-                '<g class="asn-{k}"><title>{full}</title>'
-                '<rect x="{x}" y="{y:.1f}" width="{w}" height="{h}" rx="4"/>'
-                '<text x="{tx}" y="{ty:.1f}">{label}</text></g>'
-            ).format(
-                k=node.kind, full=node.label, x=x, y=y, w=COLUMN_WIDTH, h=BOX_HEIGHT,
-                tx=x + 6, ty=y + 14, label=_short(node.label),
+            box = (
+                f'<g class="asn-{escape(node.kind)}"><title>{escape(node.label)}</title>'
+                f'<rect x="{x}" y="{y:.1f}" width="{COLUMN_WIDTH}" height="{BOX_HEIGHT}" '
+                f'rx="4"/><text x="{x + 6}" y="{y + 14:.1f}">{escape(_short(node.label))}'
+                f"</text></g>"
             )
             if node.href:
-                box = Markup('<a href="{}">{}</a>').format(node.href, box)
+                box = f'<a href="{escape(node.href)}">{box}</a>'
             parts.append(box)
-    parts.append(Markup("</svg>"))
-    return Markup("\n").join(parts)
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
 
 
 __all__ = ["COLUMNS", "Diagram", "Node", "build", "render"]

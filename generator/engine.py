@@ -10,13 +10,14 @@ priority order once the current list is done, exactly as the DMS generator does.
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from asnatlas import candidate
 from asnatlas.candidate import Asn
-from asnatlas.constraints import Item, Reprocess, WorkOver, first_set
-from asnatlas.rules import Rule, cannot_start
+from asnatlas.constraints import Item, Reprocess, WorkOver, _equal, first_set, meets
+from asnatlas.rules import Rule, cannot_start, checks
 
 
 @dataclass
@@ -70,7 +71,8 @@ def run(
 ) -> list[Asn]:
     """All associations the ruleset makes from the items (not finalised)."""
     associations: list[Asn] = []
-    index = _SignatureIndex()
+    index = _ConditionIndex()
+    blanks: dict[int, Asn] = {}  # one member-less association per rule, for entry checks
     queue = _Queue()
     queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
@@ -85,17 +87,26 @@ def run(
                 for asn in index.candidates(item):
                     if not every_rule and id(asn.rule) not in allowed_ids:
                         continue
+                    revision = asn.revision
                     matched, reprocess = asn.add(item)
+                    if asn.revision != revision:
+                        index.refresh(asn)
                     requests.extend(reprocess)
                     if matched:
                         existing.append(asn)
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
                 joined = {id(asn.rule) for asn in existing}
+                member_type = _member_type(item)
                 for rule in ruleset.rules:
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
-                    if candidate.QUICK_REJECT and cannot_start(rule, item):
-                        continue
+                    if candidate.QUICK_REJECT:
+                        fresh = blanks.get(id(rule))
+                        if fresh is None:
+                            fresh = blanks[id(rule)] = Asn(rule, ruleset.name, version_id,
+                                                          pool_name)
+                        if cannot_start(rule, item, fresh, member_type):
+                            continue
                     asn = Asn(rule, ruleset.name, version_id, pool_name)
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
@@ -112,62 +123,198 @@ def run(
     return associations
 
 
-class _SignatureIndex:
-    """Existing associations in creation order, indexed by the values they are fixed to.
+PRESENT = ""  # condition value meaning "the column is set" (to anything)
+UNSET = "-"  # condition mode and value meaning "the column is not set"
+MATCHES = "~"  # condition mode: the column's value matches the pattern that follows
+MEMBER_TYPE = "@member_type"  # a virtual column: the exposure's DMS member type
+_MAX_ALTERNATIVES = 32
 
-    Once created, an association has fixed values for the conditions every member must meet
-    (program, instrument, detector, filter...): required conditions of its ``all`` groups
-    whose value was fixed by the first member. Fixed values never change, so an exposure
-    that differs on one of them would certainly be rejected with no effect; the index only
-    offers an exposure to associations whose fixed values it shares, in creation order.
+
+class _ConditionIndex:
+    """Existing associations in creation order, indexed by what a new member must have.
+
+    From an association's quick pre-check (`constraints.compile_quick_fail`) and its current
+    state, `conditions` derives what any exposure needs to avoid certain rejection: fixed
+    column values (program, detector, filter...), set columns, a member type, as one or more
+    alternatives. An exposure is offered only to associations with an alternative it meets,
+    plus those it is already a member of (they accept it again without checking), in
+    creation order. Conditions only grow stricter as an association fills, so the index is
+    refreshed after every change; an association nothing can join any more leaves it.
+    Skipped offers are exactly those that would fail with no effect.
     """
 
     def __init__(self) -> None:
-        self.groups: dict[tuple[str, ...], dict[tuple[str, ...], list[Asn]]] = {}
+        self.groups: dict[tuple, dict[tuple, list[Asn]]] = {}
+        self.placed: dict[int, list[list[Asn]]] = {}
+        self.by_filename: dict[str, list[Asn]] = {}
+        self.logged: dict[int, int] = {}
+        self.fingerprints: dict[int, tuple] = {}
         self.count = 0
 
     def add(self, asn: Asn) -> None:
         asn.order = self.count
         self.count += 1
-        columns, values = _signature(asn)
-        self.groups.setdefault(columns, {}).setdefault(values, []).append(asn)
+        self._place(asn)
+        self.members_changed(asn)
+
+    def refresh(self, asn: Asn) -> None:
+        fingerprint = _fingerprint(asn)
+        if fingerprint != self.fingerprints.get(id(asn)):
+            for bucket in self.placed.pop(id(asn), []):
+                bucket.remove(asn)  # empty buckets stay: the same values come back often
+            self._place(asn)
+        self.members_changed(asn)
+
+    def members_changed(self, asn: Asn) -> None:
+        seen = self.logged.get(id(asn), 0)
+        for name in asn.filename_log[seen:]:
+            insort(self.by_filename.setdefault(name, []), asn, key=_by_order)
+        self.logged[id(asn)] = len(asn.filename_log)
+
+    def _place(self, asn: Asn) -> None:
+        self.fingerprints[id(asn)] = _fingerprint(asn)
+        alternatives = conditions(asn)
+        buckets: list[list[Asn]] = []
+        for alternative in alternatives or ():
+            columns = sorted(alternative, key=repr)
+            group = self.groups.setdefault(tuple(c for c, _ in columns), {})
+            bucket = group.setdefault(tuple(v for _, v in columns), [])
+            if not any(b is bucket for b in buckets):
+                insort(bucket, asn, key=_by_order)
+                buckets.append(bucket)
+        self.placed[id(asn)] = buckets
 
     def candidates(self, item: Item) -> list[Asn]:
         found: list[list[Asn]] = []
+        parts: dict[tuple, str | None] = {}
         for columns, by_values in self.groups.items():
             key = []
             for column in columns:
-                value = first_set(item, (column,))
-                if value is None:
+                part = parts.get(column, False)
+                if part is False:
+                    part = parts[column] = _key_part(item, column)
+                if part is None:
                     break
-                key.append(value[1].lower())
+                key.append(part)
             else:
                 bucket = by_values.get(tuple(key))
                 if bucket:
                     found.append(bucket)
+        holders = self.by_filename.get(item.get("filename", ""))
+        if holders:
+            found.append(holders)
         if len(found) == 1:
             return list(found[0])
-        return sorted((asn for bucket in found for asn in bucket), key=lambda asn: asn.order)
+        unique = {id(asn): asn for bucket in found for asn in bucket}
+        return sorted(unique.values(), key=_by_order)
 
 
-def _signature(asn: Asn) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(columns, fixed values) of an association's required, fixed conditions."""
+def _key_part(item: Item, column: tuple) -> str | None:
+    """The item's part of an index key for one condition column (None: cannot meet it)."""
+    name, mode, *pattern = column
+    if name == MEMBER_TYPE:
+        value: str | None = _member_type(item) or "<unknown>"
+    else:
+        hit = first_set(item, (name,))
+        value = None if hit is None else hit[1].lower()
+    if mode == UNSET:
+        return UNSET if value is None else None
+    if value is None:
+        return None
+    if mode == MATCHES:
+        return PRESENT if meets(value, pattern[0]) else None
+    return PRESENT if mode == PRESENT else value
+
+
+def _fingerprint(asn: Asn) -> tuple:
+    """Changes whenever the association's index conditions may change."""
+    fixed = sum(1 for state in asn.matcher.states if state is not None and not state.unique)
+    return fixed, asn.has_science()
+
+
+def _by_order(asn: Asn) -> int:
+    return asn.order
+
+
+def _member_type(item: Item) -> str | None:
+    try:
+        return checks.member_type(item)
+    except LookupError:
+        return None
+
+
+Conditions = list[frozenset]  # alternatives, each a set of ((column, mode), value)
+
+
+def conditions(asn: Asn) -> Conditions | None:
+    """What an exposure needs to possibly join `asn` (None: nothing can join it)."""
     check = asn.rule.quick_fail
-    if check is None or check[0] != "or":
-        return (), ()
-    fixed: dict[str, str] = {}
-    for kind, node in check[1]:
-        if kind != "attr" or not node.required or node.undefined or not node.unique:
-            continue
-        state = asn.matcher.states[node.id]
-        if state is None or state.unique or state.value not in state.found:
-            continue  # not fixed by a member
-        column = state.sources[0]
-        literal_value = _literal(state.value)
-        if fixed.setdefault(column, literal_value) != literal_value:
-            return (), ()  # contradictory: leave it to full evaluation
-    columns = tuple(sorted(fixed))
-    return columns, tuple(fixed[c] for c in columns)
+    if check is None:
+        return [frozenset()]
+    return _conditions(check, asn)
+
+
+def _conditions(check: tuple, asn: Asn) -> Conditions | None:
+    kind, arg = check
+    if kind == "or":  # every part must pass: combine their conditions
+        found_all = []
+        for part in arg:
+            found = _conditions(part, asn)
+            if found is None:
+                return None
+            found_all.append(found)
+        # Single-alternative parts first: they never multiply the alternatives.
+        found_all.sort(key=len)
+        result: Conditions = [frozenset()]
+        for found in found_all:
+            if len(result) * len(found) <= _MAX_ALTERNATIVES:
+                result = [a | b for a in result for b in found]
+        return result
+    if kind == "and":  # any one part may pass: the alternatives of the live parts
+        alternatives: Conditions = []
+        for part in arg:
+            found = _conditions(part, asn)
+            if found is not None:
+                alternatives.extend(found)
+        if not alternatives:
+            return None
+        if frozenset() in alternatives or len(alternatives) > _MAX_ALTERNATIVES:
+            return [frozenset()]
+        return alternatives
+    state = asn.matcher.states[arg.id]
+    value = arg.value if state is None else state.value
+    if kind == "test":
+        if arg.depends_on == "association":
+            if value is not None and not (arg.test or _equal)(value, arg.source(asn, None)):
+                return None
+        elif arg.depends_on == "member_type" and arg.test is None and isinstance(value, str):
+            return [frozenset({((MEMBER_TYPE, "="), value)})]
+        return [frozenset()]
+    sources = arg.sources if state is None else state.sources
+    if arg.undefined or len(sources) != 1:
+        return [frozenset()]
+    exempt: list[frozenset] = []
+    if arg.onlyif is not None:
+        how, member_type = arg.onlyif
+        if how != "unless" or asn.rule.member_type not in ("lv3", "aux"):
+            return [frozenset()]
+        if asn.rule.member_type == "lv3":  # there the member type is the plain DMS one
+            exempt = [frozenset({((MEMBER_TYPE, "="), member_type)})]
+    column = sources[0]
+    fixed = state is not None and not state.unique and arg.unique and value in state.found
+    if fixed:
+        equal = frozenset({((column, "="), _literal(value))})
+        # An optional condition also passes when the column is not set.
+        unset = [] if arg.required else [frozenset({((column, UNSET), UNSET)})]
+        return [equal, *unset, *exempt]
+    if value is not None:  # a fixed pattern (e.g. an EXP_TYPE list): index by its verdict
+        pattern = tuple(value) if isinstance(value, list) else value
+        matches = frozenset({((column, MATCHES, pattern), PRESENT)})
+        unset = [] if arg.required else [frozenset({((column, UNSET), UNSET)})]
+        return [matches, *unset, *exempt]
+    if arg.required:
+        return [frozenset({((column, PRESENT), PRESENT)}), *exempt]
+    return [frozenset()]
 
 
 def _literal(escaped: str) -> str:

@@ -3,8 +3,9 @@
 Every value read from a pool or an association is untrusted. In MyST text each ASCII
 punctuation character is backslash-escaped (CommonMark allows it for all of them), so no
 role, directive, link, emphasis, HTML tag or entity can start; line breaks become spaces
-and leading spaces entities, so a value cannot begin a new block. HTML fragments are escaped by Jinja2/MarkupSafe and
-passed through `html_block`, which keeps them one CommonMark HTML block.
+and leading spaces entities, so a value cannot begin a new block. HTML fragments are
+escaped by Jinja2/MarkupSafe and passed through `html_block`, which keeps them one
+CommonMark HTML block.
 """
 
 from __future__ import annotations

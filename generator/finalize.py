@@ -298,6 +298,12 @@ def product_diff(left: dict, right: dict, strict: bool = True) -> list[str]:
     return diffs
 
 
+def association_key(asn: Asn) -> tuple:
+    """Equal for associations that `same_association` may call equal (a coarse hash)."""
+    names = sorted(_exposure_name(m["expname"]) for p in asn.products for m in p["members"])
+    return asn.data["asn_type"], asn.data["asn_id"][:1], len(asn.products), tuple(names)
+
+
 def same_association(left: Asn, right: Asn) -> bool:
     """DMS association equality: same type, candidate level and product memberships."""
     if left.data["asn_type"] != right.data["asn_type"]:

@@ -19,7 +19,7 @@ from asnatlas.candidate import Asn
 from asnatlas.constraints import Attr, is_iterable, literal
 from asnatlas.engine import Ruleset, run
 from asnatlas.errors import InputError
-from asnatlas.finalize import finalize_all, resequence, same_association
+from asnatlas.finalize import association_key, finalize_all, resequence, same_association
 from asnatlas.pool import Pool
 from asnatlas.rules import Rule, all_rules
 
@@ -165,10 +165,15 @@ def _discovered_only(associations: list[Asn], keep_candidates: bool) -> list[Asn
     """Discovered associations that no candidate association already gives, then candidates."""
     from_candidates = [a for a in associations if a.registry == CANDIDATE]
     discovered = [a for a in associations if a.registry == DISCOVER]
+    # Equal associations have equal keys (type, candidate kind, product memberships), so
+    # only associations sharing a key need the full comparison.
+    by_key: dict[tuple, list[Asn]] = {}
     for candidate in from_candidates:
-        if not discovered:
-            break
-        discovered = [d for d in discovered if not same_association(d, candidate)]
+        by_key.setdefault(association_key(candidate), []).append(candidate)
+    discovered = [
+        d for d in discovered
+        if not any(same_association(d, c) for c in by_key.get(association_key(d), ()))
+    ]
     if keep_candidates:
         discovered.extend(from_candidates)
     return discovered

@@ -9,12 +9,15 @@ build that fails leaves the previous site untouched.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +33,9 @@ from asnatlas.pool import Pool, read_pool
 #: A file in every site we write: we only ever replace a folder that holds it.
 MARKER = ".asnatlas-site"
 VALIDATOR_TEMPLATE = "validator.md.j2"
+#: Sphinx's own files that are not part of the site: .buildinfo holds a hash of the
+#: config (which names the cache folder), _sources would hold copies of the MyST pages.
+NOT_PUBLISHED = (".buildinfo", "_sources")
 
 
 class BuildError(Exception):
@@ -47,6 +53,8 @@ class BuildReport:
     pages: int = 0
     changed: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Seconds spent per phase: generate (read, generate, validate), render, sphinx, publish.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 Generate = Callable[..., Generated]
@@ -215,7 +223,46 @@ def _prune_html(html: Path, expected: set[str]) -> None:
             path.unlink()
 
 
-def publish(built: Path, out: Path) -> None:
+def tree_state(root: Path, previous: dict[str, list]) -> dict[str, list]:
+    """``{path: [size, mtime_ns, sha256]}`` of every file below ``root``.
+
+    Hashes are reused from ``previous`` when size and modification time are unchanged,
+    so checking an unchanged tree of thousands of pages costs only ``stat`` calls.
+    """
+    state: dict[str, list] = {}
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or rel.split("/", 1)[0] in NOT_PUBLISHED:
+            continue
+        info = path.stat()
+        old = previous.get(rel)
+        if old and old[0] == info.st_size and old[1] == info.st_mtime_ns:
+            state[rel] = old
+        else:
+            state[rel] = [info.st_size, info.st_mtime_ns,
+                          hashlib.sha256(path.read_bytes()).hexdigest()]
+    return state
+
+
+def tree_digest(state: dict[str, list]) -> str:
+    """One hash of a tree's content (names and bytes; not times)."""
+    text = json.dumps({rel: value[2] for rel, value in state.items()}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _marker_text(digest: str) -> str:
+    return f"Written by asnatlas build; may be replaced by it.\ncontent {digest}\n"
+
+
+def _published(out: Path, digest: str) -> bool:
+    """True when ``out`` already holds exactly this content (from our last build)."""
+    try:
+        return (out / MARKER).read_text("utf-8") == _marker_text(digest)
+    except OSError:
+        return False
+
+
+def publish(built: Path, out: Path, digest: str = "") -> None:
     """Copy ``built`` next to ``out`` and swap it in; the old site goes only at the end."""
     if out.exists() and not (out / MARKER).exists() and (
         not out.is_dir() or any(out.iterdir())
@@ -228,9 +275,9 @@ def publish(built: Path, out: Path) -> None:
     old: Path | None = None
     try:
         target = staging / "site"
-        # .buildinfo holds a hash of the config, which names the cache folder: not ours to ship.
-        shutil.copytree(built, target, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
-        (target / MARKER).write_text("Written by asnatlas build; may be replaced by it.\n")
+        shutil.copytree(built, target, ignore=lambda folder, names: [
+            name for name in names if Path(folder) == built and name in NOT_PUBLISHED])
+        (target / MARKER).write_text(_marker_text(digest), "utf-8")
         if out.exists():
             old = staging / "old"
             os.replace(out, old)
@@ -260,8 +307,12 @@ def build(
         if status is not None:
             print(f"asnatlas: {message}", file=status, flush=True)
 
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
     site = read_and_generate(pool_paths, version_id=version_id, read=read, generate=generate,
                              progress=say)
+    timings["generate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     files = sources(site)
     extra = downloads(site)
     cache = cache_dir(out)
@@ -271,7 +322,9 @@ def build(
         folder.mkdir(parents=True, exist_ok=True)
     changed = sync_tree(src, files, keep=lambda rel: False)
     sync_tree(extra_dir, extra, keep=lambda rel: False)
+    timings["render"] = time.perf_counter() - clock
     say(f"{len(files)} pages, {changed} changed; running Sphinx")
+    clock = time.perf_counter()
     try:
         warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status)
         _prune_html(html, _expected_outputs(files, extra))
@@ -279,8 +332,21 @@ def build(
         # The cache may be half-updated: start clean next time. OUT is untouched.
         shutil.rmtree(cache, ignore_errors=True)
         raise
-    publish(html, out)
-    report = BuildReport(out=out, pools=len(site.pools), associations=site.association_count,
-                         exposures=site.exposure_count, pages=len(files), changed=changed,
-                         warnings=warnings)
-    return report
+    timings["sphinx"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    state_file = cache / "published.json"
+    try:
+        previous = json.loads(state_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    state = tree_state(html, previous if isinstance(previous, dict) else {})
+    digest = tree_digest(state)
+    if _published(out, digest):
+        say("the site is unchanged")
+    else:
+        publish(html, out, digest)
+    state_file.write_text(json.dumps(state, sort_keys=True), "utf-8")
+    timings["publish"] = time.perf_counter() - clock
+    return BuildReport(out=out, pools=len(site.pools), associations=site.association_count,
+                       exposures=site.exposure_count, pages=len(files), changed=changed,
+                       warnings=warnings, timings=timings)

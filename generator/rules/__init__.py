@@ -15,10 +15,10 @@ from asnatlas.constraints import (
     Group,
     Node,
     Test,
-    compile_entry_checks,
+    certainly_fails,
+    compile_entry_check,
     compile_quick_fail,
-    first_set,
-    meets,
+    entry_columns,
     number_nodes,
 )
 
@@ -53,17 +53,20 @@ class Rule:
     by_name: dict[str, Node] = field(default_factory=dict, repr=False)
     program_guard: int | None = field(default=None, repr=False)
     quick_fail: tuple | None = field(default=None, repr=False)
-    entry_checks: tuple = field(default=(), repr=False)
+    entry_check: tuple | None = field(default=None, repr=False)
+    entry_columns: tuple = field(default=((), False), repr=False)
     entry_cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.nodes = number_nodes(self.constraints)
         self.program_guard = _program_guard(self.constraints)
         stateful = any(isinstance(n, Test) and n.stateful for n in self.nodes)
-        self.quick_fail = None if stateful else compile_quick_fail(self.constraints)
+        pure = self.member_type in ("lv3", "aux")
+        self.quick_fail = None if stateful else compile_quick_fail(self.constraints, pure)
         # Conditions with a fixed value (e.g. an EXP_TYPE list) that a new association
         # must meet: their verdict depends on a few columns only, so it is cached.
-        self.entry_checks = compile_entry_checks(self.constraints)
+        self.entry_check = compile_entry_check(self.constraints, pure)
+        self.entry_columns = entry_columns(self.entry_check) if self.entry_check else ((), False)
         self.entry_cache = {}
         # Lookup by name takes the first node in pre-order, root excluded (as the reference).
         for node in self.nodes[1:]:
@@ -90,7 +93,7 @@ class Rule:
         copy.by_name = dict(self.by_name)
         if extra.name is not None:
             copy.by_name.setdefault(extra.name, extra)
-        extra_check = compile_quick_fail(extra)
+        extra_check = compile_quick_fail(extra, self.member_type in ("lv3", "aux"))
         if self.quick_fail is not None and extra_check is not None and root.reduce == "all":
             kind, parts = self.quick_fail
             if kind == "or":
@@ -119,22 +122,24 @@ def _program_guard(root: Node) -> int | None:
     return None
 
 
-def cannot_start(rule: Rule, item: dict) -> bool:
-    """Whether the item certainly fails a fixed-value condition of the rule (cached)."""
-    if not rule.entry_checks:
+def cannot_start(rule: Rule, item: dict, fresh, member_type: str | None) -> bool:
+    """Whether a new association of `rule` certainly rejects the item (cached verdicts).
+
+    `fresh` is an association of the rule with no member yet (the entry check reads only
+    its member-type policy, which depends on nothing it holds); `member_type` is the item's
+    DMS member type (None when it has none).
+    """
+    if rule.entry_check is None:
         return False
-    key = tuple(item.get(source) for node in rule.entry_checks for source in node.sources)
+    columns, needs_member_type = rule.entry_columns
+    key = tuple(map(item.get, columns))
+    if needs_member_type:
+        if member_type is None:
+            return False
+        key += (member_type,)
     verdict = rule.entry_cache.get(key)
     if verdict is None:
-        verdict = False
-        for node in rule.entry_checks:
-            found = first_set(item, node.sources)
-            if (found is None and node.required) or (
-                found is not None and not meets(found[1], node.value)
-            ):
-                verdict = True
-                break
-        rule.entry_cache[key] = verdict
+        verdict = rule.entry_cache[key] = certainly_fails(rule.entry_check, fresh.matcher, item)
     return verdict
 
 

@@ -86,7 +86,7 @@ def wfsc() -> Group:
 
 def target_acq() -> Test:
     return Test(lambda asn, item: asn.plain_member_type(item), value="target_acquisition",
-                name="target_acq", why="a target acquisition")
+                name="target_acq", depends_on="member_type", why="a target acquisition")
 
 
 def background() -> Attr:
@@ -132,7 +132,7 @@ def single_science(**group_options) -> Group:
     return Group((
         Test(lambda asn, item: asn.exposure_type(item) == "science", value=True,
              why="member type science"),
-        Test(lambda asn, item: asn.has_science(), value=False,
+        Test(lambda asn, item: asn.has_science(), value=False, depends_on="association",
              why="the product does not already have its science exposure"),
     ), why="the single science exposure of the product", **group_options)
 
@@ -424,6 +424,7 @@ def _mir_lrs_fixedslit_nod() -> Group:
         Group((
             base(),
             Test(lambda asn, item: asn.acid.type != "background", value=True, unique=False,
+                 depends_on="association",
                  why="not a background candidate"),
         )),
         Group((science, other_nod, taconfirm), "any"),

@@ -61,7 +61,7 @@ def target(per_association: bool = True) -> Group:
     """Same target; background exposures may come from another target."""
     if per_association:
         by_target = Attr(("targetid",), name="target",
-                         onlyif=lambda asn, item: asn.exposure_type(item) != "background",
+                         onlyif=("unless", "background"),
                          reprocess=WorkOver.EXISTING, only_on_match=True,
                          why="same TARGETID (background exposures excepted)")
     else:
@@ -77,7 +77,7 @@ def target(per_association: bool = True) -> Group:
 
 def science_target(why: str = "same TARGETID for science exposures") -> Attr:
     return Attr(("targetid",), name="target",
-                onlyif=lambda asn, item: asn.exposure_type(item) == "science",
+                onlyif=("only", "science"),
                 reprocess=WorkOver.EXISTING, only_on_match=True, why=why)
 
 
