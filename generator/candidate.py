@@ -9,7 +9,6 @@ from functools import lru_cache
 from typing import Any
 
 from asnatlas.constraints import (
-    Attr,
     Group,
     Item,
     Matcher,
@@ -75,6 +74,10 @@ class Asn:
         self.sequence = 0
         self.direct_image: Member | None = None
         self.order = -1  # creation order, set by the engine
+        # While matching there is one product: its (expname, exptype) pairs and science count.
+        self.member_keys: set[tuple[str, str]] = set()
+        self.science_count = 0
+        self._acid_cache: tuple[int, Acid] | None = None
         self.revision = 0
         data: dict[str, Any] = {
             "asn_type": "None",
@@ -105,13 +108,16 @@ class Asn:
     @property
     def acid(self) -> Acid:
         """The candidate, from the value the candidate constraint matched (else discovered)."""
-        for node in self.rule.nodes:
-            if isinstance(node, Attr) and node.is_acid:
-                joined = re.sub(r"\\", "", "-".join(self.matcher.state(node).found))
-                acid = _parse_acid(joined)
-                if acid is not None:
-                    return acid
-        return DISCOVERED
+        node = self.rule.acid_node
+        if node is None:
+            return DISCOVERED
+        found = self.matcher.state(node).found
+        cached = self._acid_cache
+        if cached is not None and cached[0] == len(found):
+            return cached[1]  # found values only grow: same size, same values
+        acid = _parse_acid(re.sub(r"\\", "", "-".join(found))) or DISCOVERED
+        self._acid_cache = (len(found), acid)
+        return acid
 
     # --- member types ----------------------------------------------------------------------
 
@@ -158,7 +164,7 @@ class Asn:
         return [m for m in members if m["exptype"].lower() == member_type.lower()]
 
     def has_science(self) -> bool:
-        return len(self.members_by_type("science")) >= 1
+        return self.science_count >= 1
 
     def new_product(self, name: str = "undefined") -> None:
         product = {"name": name, "members": []}
@@ -211,8 +217,12 @@ class Asn:
     def _add(self, item: Item) -> None:
         member = self.make_member(item)
         members = self.current_product["members"]
-        if any(m.same_as(member) for m in members):
+        key = (member["expname"], member["exptype"])
+        if key in self.member_keys:  # the same member already (Member equality)
             return
+        self.member_keys.add(key)
+        if member["exptype"].lower() == "science":
+            self.science_count += 1
         if self.rule.level == 2:
             members.append(member)
             self._note_member(item["filename"])

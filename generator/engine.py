@@ -13,6 +13,7 @@ import re
 from bisect import insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from asnatlas import candidate
 from asnatlas.candidate import Asn
@@ -144,7 +145,7 @@ class _ConditionIndex:
     """
 
     def __init__(self) -> None:
-        self.groups: dict[tuple, dict[tuple, list[Asn]]] = {}
+        self.root = _Node()
         self.placed: dict[int, list[list[Asn]]] = {}
         self.by_filename: dict[str, list[Asn]] = {}
         self.logged: dict[int, int] = {}
@@ -173,33 +174,33 @@ class _ConditionIndex:
 
     def _place(self, asn: Asn) -> None:
         self.fingerprints[id(asn)] = _fingerprint(asn)
-        alternatives = conditions(asn)
         buckets: list[list[Asn]] = []
-        for alternative in alternatives or ():
-            columns = sorted(alternative, key=repr)
-            group = self.groups.setdefault(tuple(c for c, _ in columns), {})
-            bucket = group.setdefault(tuple(v for _, v in columns), [])
-            if not any(b is bucket for b in buckets):
-                insort(bucket, asn, key=_by_order)
-                buckets.append(bucket)
+        for alternative in conditions(asn) or ():
+            node = self.root
+            for column, value in sorted(alternative, key=_condition_order):
+                node = node.children.setdefault(column, {}).setdefault(value, _Node())
+            if not any(bucket is node.asns for bucket in buckets):
+                insort(node.asns, asn, key=_by_order)
+                buckets.append(node.asns)
         self.placed[id(asn)] = buckets
 
     def candidates(self, item: Item) -> list[Asn]:
+        """Associations the item may join, in creation order."""
         found: list[list[Asn]] = []
         parts: dict[tuple, str | None] = {}
-        for columns, by_values in self.groups.items():
-            key = []
-            for column in columns:
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.asns:
+                found.append(node.asns)
+            for column, by_value in node.children.items():
                 part = parts.get(column, False)
                 if part is False:
                     part = parts[column] = _key_part(item, column)
-                if part is None:
-                    break
-                key.append(part)
-            else:
-                bucket = by_values.get(tuple(key))
-                if bucket:
-                    found.append(bucket)
+                if part is not None:
+                    child = by_value.get(part)
+                    if child is not None:
+                        stack.append(child)
         holders = self.by_filename.get(item.get("filename", ""))
         if holders:
             found.append(holders)
@@ -207,6 +208,28 @@ class _ConditionIndex:
             return list(found[0])
         unique = {id(asn): asn for bucket in found for asn in bucket}
         return sorted(unique.values(), key=_by_order)
+
+
+class _Node:
+    """A node of the condition trie: associations whose conditions end here, and deeper ones."""
+
+    __slots__ = ("asns", "children")
+
+    def __init__(self) -> None:
+        self.asns: list[Asn] = []
+        self.children: dict[tuple, dict[str, _Node]] = {}
+
+
+# Conditions are stored in this order of columns so that alternatives share trie prefixes.
+_COLUMN_ORDER = {name: i for i, name in enumerate((
+    "program", "instrume", "exp_type", "detector", "filter", "pupil", "subarray",
+    "targetid", MEMBER_TYPE, "bkgdtarg", "asn_candidate"))}
+
+
+@cache
+def _condition_order(condition: tuple) -> tuple:
+    column, _value = condition
+    return (_COLUMN_ORDER.get(column[0], len(_COLUMN_ORDER)), repr(column))
 
 
 def _key_part(item: Item, column: tuple) -> str | None:

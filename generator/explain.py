@@ -383,15 +383,21 @@ class Explainer:
                 # The association's fate already says why a match did not make it a member.
                 joins = [r for r in joins if r.kind != "order"]
         if acquisition and rule.level == 3 and not matched_in:
-            return joins + starts
+            return _unique(joins + starts)
         return _unique(dropped + starts + joins)
 
     def _join_rejections(self, rule: Rule, contexts: list[tuple[str, dict]], make
                          ) -> list[Rejected]:
         found: list[tuple[int, Rejected]] = []
         probed = 0
+        program = "{:0>5s}".format(contexts[-1][1].get("program", ""))
         for context, item in contexts:
-            for ai in self.by_rule_context.get((rule.name, context), [])[:MAX_JOIN_PROBES]:
+            indices = self.by_rule_context.get((rule.name, context), [])
+            if context == DISCOVERY:
+                # Discovery spans the whole pool: only the exposure's own program counts.
+                indices = [ai for ai in indices
+                           if self.generated.associations[ai].data.get("program") == program]
+            for ai in indices[:MAX_JOIN_PROBES]:
                 probed += 1
                 written = self.generated.associations[ai]
                 probe = self.join(ai, item)

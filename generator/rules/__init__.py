@@ -52,6 +52,7 @@ class Rule:
     nodes: list[Node] = field(default_factory=list, repr=False)
     by_name: dict[str, Node] = field(default_factory=dict, repr=False)
     program_guard: int | None = field(default=None, repr=False)
+    acid_node: Attr | None = field(default=None, repr=False)
     quick_fail: tuple | None = field(default=None, repr=False)
     entry_check: tuple | None = field(default=None, repr=False)
     entry_columns: tuple = field(default=((), False), repr=False)
@@ -60,6 +61,8 @@ class Rule:
     def __post_init__(self) -> None:
         self.nodes = number_nodes(self.constraints)
         self.program_guard = _program_guard(self.constraints)
+        self.acid_node = next(
+            (n for n in self.nodes if isinstance(n, Attr) and n.is_acid), None)
         stateful = any(isinstance(n, Test) and n.stateful for n in self.nodes)
         pure = self.member_type in ("lv3", "aux")
         self.quick_fail = None if stateful else compile_quick_fail(self.constraints, pure)
@@ -91,6 +94,8 @@ class Rule:
         extra.id = len(self.nodes)
         copy.nodes = [tree, *self.nodes[1:], extra]
         copy.by_name = dict(self.by_name)
+        if copy.acid_node is None and isinstance(extra, Attr) and extra.is_acid:
+            copy.acid_node = extra
         if extra.name is not None:
             copy.by_name.setdefault(extra.name, extra)
         extra_check = compile_quick_fail(extra, self.member_type in ("lv3", "aux"))
