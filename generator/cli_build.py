@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     status = None if args.quiet else sys.stderr
     try:
         report = build(pools, args.output, version_id=args.version_id, jobs=args.jobs,
-                       read=lambda path: read_pool_from_args(path, args), status=status)
+                       read=lambda path: read_pool_from_args(path, args),
+                       read_key=f"{args.pool_format}|{args.delimiter}", status=status)
     except BuildError as err:
         print(f"asnatlas: error: {err}", file=sys.stderr)
         return 1

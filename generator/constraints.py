@@ -200,6 +200,9 @@ def _meets_state(value: str, state: NodeState, wanted: Any) -> bool:
 # --- state -------------------------------------------------------------------------------
 
 
+_NO_VALUES: dict = {}  # never written to: states replace it before adding
+
+
 class NodeState:
     """The mutable part of a leaf inside one association."""
 
@@ -209,7 +212,8 @@ class NodeState:
         self.value = node.value
         self.sources = node.sources if isinstance(node, Attr) else None
         self.unique = node.unique
-        self.found: dict = {}  # insertion-ordered set of matched values
+        # Insertion-ordered set of matched values; shared empty until the first one.
+        self.found: dict = _NO_VALUES
         self.matched = False
         self.literal: str | None = None  # lower-cased text `value` was fixed to, if any
 
@@ -311,6 +315,8 @@ class Matcher:
             if others:
                 reprocess.append(_split(item, source, others))
         escaped = re.escape(text)
+        if state.found is _NO_VALUES:
+            state.found = {}
         state.found[escaped] = None
         if state.unique:
             state.value = escaped
@@ -333,6 +339,8 @@ class Matcher:
         if satisfied:
             if state.unique:
                 state.value = source_value
+            if state.found is _NO_VALUES:
+                state.found = {}
             try:
                 state.found[state.value] = None
             except TypeError:  # unhashable (an item): kept by identity

@@ -131,7 +131,12 @@ def generate(
             progress("discovery", total, total)
         for row in pool.rows:
             row_index[id(row)] = index_of[id(row)]
-        ruleset = Ruleset(DISCOVER, list(base_rules))
+        # Stage 2 rules that require an observation or background candidate can only make
+        # associations that finalisation drops (a discovered id is neither), and rules
+        # never act on each other's associations: running them here would change nothing.
+        ruleset = Ruleset(DISCOVER, [
+            rule for rule in base_rules if "allowed_candidates" not in rule.validity
+        ])
         found = run(pool.rows, ruleset, version_id, pool.name)
         associations = _discovered_only(associations + found, keep_candidates=all_candidates)
         resequence(associations)

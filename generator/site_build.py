@@ -124,13 +124,13 @@ def downloads(site: Site) -> dict[str, str]:
             for pool in site.pools for page in pool.asns}
 
 
-def sync_tree(root: Path, files: dict[str, str], keep: Callable[[str], bool]) -> int:
-    """Make ``root`` hold exactly ``files`` (plus what ``keep`` spares); write only changes.
+def sync_tree(root: Path, files: dict[str, str]) -> tuple[int, int]:
+    """Make ``root`` hold exactly ``files``; write only the files whose text changed.
 
     Unchanged files keep their modification time, which is how Sphinx knows they need
-    no work. Returns the number of files written.
+    no work. Returns the numbers of files written and removed.
     """
-    written = 0
+    written = removed = 0
     for rel, text in files.items():
         path = root / rel
         data = text.encode("utf-8")
@@ -143,11 +143,12 @@ def sync_tree(root: Path, files: dict[str, str], keep: Callable[[str], bool]) ->
         written += 1
     for path in sorted(root.rglob("*"), reverse=True):
         rel = path.relative_to(root).as_posix()
-        if path.is_file() and rel not in files and not keep(rel):
+        if path.is_file() and rel not in files:
             path.unlink()
+            removed += 1
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return written
+    return written, removed
 
 
 class _Progress(io.TextIOBase):
@@ -187,7 +188,7 @@ class _Progress(io.TextIOBase):
 
 
 def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
-               status: TextIO | None) -> list[str]:
+               status: TextIO | None, fresh: bool = False) -> list[str]:
     """Run Sphinx's HTML builder; return its warnings (as lines)."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
@@ -202,11 +203,14 @@ def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
     with docutils_namespace():
         app = Sphinx(str(src), str(confdir), str(html), str(doctrees), "html",
                      confoverrides=overrides, status=_Progress(status), warning=warnings,
-                     freshenv=False, parallel=jobs, keep_going=True)
+                     freshenv=fresh, parallel=jobs, keep_going=True)
         app.build()
         if app.statuscode:
-            raise BuildError("Sphinx failed: " + " | ".join(warnings.getvalue().splitlines()[:5]))
-    return [line for line in warnings.getvalue().splitlines() if line.strip()]
+            raise BuildError("Sphinx failed: " + " | ".join(warnings.getvalue().splitlines()[-5:]))
+    from asnatlas.site_sphinx import EXPECTED_WARNINGS
+
+    return [line for line in warnings.getvalue().splitlines()
+            if line.strip() and not any(text in line for text in EXPECTED_WARNINGS)]
 
 
 def _expected_outputs(files: dict[str, str], extra: dict[str, str]) -> set[str]:
@@ -221,6 +225,33 @@ def _prune_html(html: Path, expected: set[str]) -> None:
     for path in sorted(pools.rglob("*")):
         if path.is_file() and path.relative_to(html).as_posix() not in expected:
             path.unlink()
+
+
+def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> str:
+    """A hash of everything a build's output depends on: the pools (names and bytes), the
+    options, and the code, templates, schemas and tool versions that turn them into pages.
+    """
+    import jinja2
+    import myst_parser
+    import pydata_sphinx_theme
+    import sphinx
+
+    from asnatlas import __version__
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps([
+        __version__, sphinx.__version__, myst_parser.__version__,
+        pydata_sphinx_theme.__version__, jinja2.__version__, version_id, read_key, pool_paths,
+    ]).encode("utf-8"))
+    for path in pool_paths:
+        digest.update(Path(path).read_bytes())
+    for package in ("asnatlas", "asnatlas.templates", "asnatlas.site", "asnatlas.schemas"):
+        root = Path(str(resources.files(package)))
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def tree_state(root: Path, previous: dict[str, list]) -> dict[str, list]:
@@ -262,14 +293,19 @@ def _published(out: Path, digest: str) -> bool:
         return False
 
 
-def publish(built: Path, out: Path, digest: str = "") -> None:
-    """Copy ``built`` next to ``out`` and swap it in; the old site goes only at the end."""
+def check_output(out: Path) -> None:
+    """Refuse an OUT that holds something else than a site we wrote (or nothing)."""
     if out.exists() and not (out / MARKER).exists() and (
         not out.is_dir() or any(out.iterdir())
     ):
         raise InputError(
             "output folder exists and was not written by asnatlas build; "
             "choose another -o or remove it", str(out))
+
+
+def publish(built: Path, out: Path, digest: str = "") -> None:
+    """Copy ``built`` next to ``out`` and swap it in; the old site goes only at the end."""
+    check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     old: Path | None = None
@@ -296,12 +332,19 @@ def build(
     *,
     version_id: str | None = None,
     read: Callable[[str], Pool] = read_pool,
+    read_key: str = "",
     jobs: int = 2,
     generate: Generate | None = None,
     status: TextIO | None = sys.stderr,
 ) -> BuildReport:
-    """Build the site for ``pool_paths`` into ``out``."""
+    """Build the site for ``pool_paths`` into ``out``.
+
+    ``read`` reads one pool and ``read_key`` names its options (they are part of what
+    decides whether anything changed since the last build).
+    """
     out = Path(out).absolute()
+    check_output(out)
+    paths = [str(p) for p in pool_paths]
 
     def say(message: str) -> None:
         if status is not None:
@@ -309,24 +352,45 @@ def build(
 
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    site = read_and_generate(pool_paths, version_id=version_id, read=read, generate=generate,
+    cache = cache_dir(out)
+    state_file = cache / "published.json"
+    try:
+        previous = json.loads(state_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if not isinstance(previous, dict):
+        previous = {}
+    # Same pools, options and code as the site in OUT: nothing to do (a custom generator
+    # is not part of the key, so it always rebuilds).
+    key = input_key(paths, version_id, read_key) if generate is None else None
+    if key and previous.get("key") == key and _published(out, previous.get("digest", "")):
+        say("nothing changed since the last build")
+        timings["check"] = time.perf_counter() - clock
+        return BuildReport(out=out, **previous.get("report", {}), warnings=[],
+                           timings=timings)
+    site = read_and_generate(paths, version_id=version_id, read=read, generate=generate,
                              progress=say)
     timings["generate"] = time.perf_counter() - clock
     clock = time.perf_counter()
     files = sources(site)
     extra = downloads(site)
-    cache = cache_dir(out)
     src, html, doctrees, extra_dir = (cache / "src", cache / "html", cache / "doctrees",
                                       cache / "extra")
     for folder in (src, html, doctrees, extra_dir):
         folder.mkdir(parents=True, exist_ok=True)
-    changed = sync_tree(src, files, keep=lambda rel: False)
-    sync_tree(extra_dir, extra, keep=lambda rel: False)
+    changed, removed = sync_tree(src, files)
+    sync_tree(extra_dir, extra)
     timings["render"] = time.perf_counter() - clock
     say(f"{len(files)} pages, {changed} changed; running Sphinx")
     clock = time.perf_counter()
     try:
-        warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status)
+        # Sphinx keeps a removed page's words in the search index (with no page): when
+        # pages go away, rebuild from a fresh environment and index, so that the output
+        # equals a cold build.
+        if removed:
+            (html / "searchindex.js").unlink(missing_ok=True)
+        warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status,
+                              fresh=removed > 0)
         _prune_html(html, _expected_outputs(files, extra))
     except BaseException:
         # The cache may be half-updated: start clean next time. OUT is untouched.
@@ -334,19 +398,16 @@ def build(
         raise
     timings["sphinx"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    state_file = cache / "published.json"
-    try:
-        previous = json.loads(state_file.read_text("utf-8"))
-    except (OSError, ValueError):
-        previous = {}
-    state = tree_state(html, previous if isinstance(previous, dict) else {})
+    state = tree_state(html, previous.get("files", {}))
     digest = tree_digest(state)
     if _published(out, digest):
         say("the site is unchanged")
     else:
         publish(html, out, digest)
-    state_file.write_text(json.dumps(state, sort_keys=True), "utf-8")
+    counts = {"pools": len(site.pools), "associations": site.association_count,
+              "exposures": site.exposure_count, "pages": len(files)}
+    state_file.write_text(json.dumps(
+        {"key": key, "digest": digest, "report": counts, "files": state}, sort_keys=True),
+        "utf-8")
     timings["publish"] = time.perf_counter() - clock
-    return BuildReport(out=out, pools=len(site.pools), associations=site.association_count,
-                       exposures=site.exposure_count, pages=len(files), changed=changed,
-                       warnings=warnings, timings=timings)
+    return BuildReport(out=out, changed=changed, warnings=warnings, timings=timings, **counts)
