@@ -7,6 +7,8 @@
   parallel reading (forked workers whose environments are pickled and merged back) took
   longer than reading in one process (measured: 53 s against about 25 s on 2 cores),
   while parallel writing pays off.
+- Words of removed pages leave the search index, so that an incremental build gives the
+  same files as a cold one.
 """
 
 from __future__ import annotations
@@ -30,6 +32,22 @@ class SearchEnglishCached(SearchEnglish):
             return stemmed
 
 
+def drop_empty_search_terms(app) -> list:
+    """Forget the words of removed pages (``html-collect-pages`` runs before the dump).
+
+    On an incremental build Sphinx removes a deleted page from every word's page list but
+    keeps the word with an empty list, so the index would differ from a cold build's.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    for name in ("_mapping", "_title_mapping"):
+        mapping = getattr(indexer, name, None)
+        if isinstance(mapping, dict):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+    return []
+
+
 def setup(app) -> dict:
     app.add_search_language(SearchEnglishCached)
+    app.connect("html-collect-pages", drop_empty_search_terms)
     return {"parallel_read_safe": False, "parallel_write_safe": True}

@@ -32,7 +32,7 @@ def _plain(text: str) -> str:
     """What a person must see: the text itself, line breaks as spaces, HTML-escaped."""
     for ch in "\r\n\t\f\v\x00":
         text = text.replace(ch, " ")
-    return html.escape(text, quote=False)
+    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 def _render(text: str) -> str:

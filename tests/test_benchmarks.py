@@ -1,0 +1,119 @@
+"""The benchmark helpers work: synthetic pools are valid pools, and runs are measured.
+
+No timings are asserted here; the figures come from ``benchmarks/bench_generate.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from asnatlas.generate import generate
+from asnatlas.pool import read_pool
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = _load("make_synthetic_pool")
+bench = _load("bench_generate")
+
+# Seed 4 at 600 rows holds NIRCam and MIRI, mosaics, a background observation and
+# flagged exposures (asserted below), so one small pool covers every feature.
+ROWS, SEED = 600, 4
+
+
+@pytest.fixture(scope="module")
+def pool_path(tmp_path_factory) -> Path:
+    return synthetic.write_pool(tmp_path_factory.mktemp("pool") / "jw_pool.csv", ROWS, SEED)
+
+
+def test_synthetic_pool_is_deterministic_and_has_exactly_the_rows_asked():
+    text = synthetic.pool_text(ROWS, SEED)
+    assert text == synthetic.pool_text(ROWS, SEED)
+    assert text != synthetic.pool_text(ROWS, SEED + 1)
+    data = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    assert data[0].split("|") == list(synthetic.COLUMNS)
+    assert len(data) - 1 == ROWS
+    # A longer pool of the same seed starts with the same rows: sizes grow one program.
+    longer = list(synthetic.synthetic_rows(ROWS + 50, SEED))
+    assert longer[:ROWS] == list(synthetic.synthetic_rows(ROWS, SEED))
+
+
+def test_synthetic_pool_reads_cleanly_and_varies_like_a_real_program(pool_path):
+    pool = read_pool(str(pool_path))
+    assert len(pool.rows) == ROWS
+    assert pool.warnings == []
+    assert {"asn_candidate", "exp_type", "detector", "filter", "bkgdtarg"} <= set(pool.columns)
+    assert {r["instrume"] for r in pool.rows} == {"nircam", "miri"}
+    assert len({r["detector"] for r in pool.rows}) > 5
+    assert len({r["filter"] for r in pool.rows}) > 4
+    assert any("'mosaic'" in r["asn_candidate"] for r in pool.rows)
+    assert any("'background'" in r["asn_candidate"] for r in pool.rows)
+    assert any(r["bkgdtarg"] == "t" for r in pool.rows)
+    assert any(r["exposerr"] != "null" for r in pool.rows)
+    assert len({r["filename"] for r in pool.rows}) == ROWS
+
+
+def test_generate_makes_associations_from_a_synthetic_pool(pool_path):
+    pool = read_pool(str(pool_path))
+    result = generate(pool, version_id="20261123t000000")
+    types = Counter(a.asn_type for a in result.associations)
+    # One Stage 2 association per exposure (every row is an image), Stage 3 per candidate.
+    assert types["image2"] == ROWS
+    assert types["image3"] > 0
+    assert result.orphans == []
+    ids = {a.asn_id for a in result.associations if a.asn_type == "image3"}
+    observations = {f"o{int(r['obs_num']):03d}" for r in pool.rows}
+    assert observations <= ids
+    assert any(i.startswith("c1") for i in ids)
+    names = [a.filename for a in result.associations]
+    assert len(names) == len(set(names))
+    assert all(n.startswith("jw") and "_20261123t000000_" in n for n in names)
+    degraded = [a for a in result.associations
+                if "unsuccessful" in json.dumps(a.data).lower()]
+    assert degraded
+
+
+def test_synthetic_pool_script_rejects_a_bad_row_count(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        synthetic.main(["0", "-o", str(tmp_path / "p.csv")])
+    assert stop.value.code == 2
+    assert "ROWS must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_measure_reports_status_files_and_memory(tmp_path):
+    out = tmp_path / "out"
+    code = (f"import pathlib; p = pathlib.Path({str(out)!r}); p.mkdir(); "
+            "(p / 'a.json').write_text('{}')")
+    run = bench.measure([sys.executable, "-c", code], out, timeout=60)
+    assert run.status == 0 and run.files == 1
+    assert run.peak_mb > 1 and run.wall > 0
+    failed = bench.measure([sys.executable, "-c", "raise SystemExit(2)"], out, timeout=60)
+    assert failed.status == 2
+
+
+def test_same_files_ignores_only_the_unreproducible_fields(tmp_path):
+    ref, ours = tmp_path / "ref", tmp_path / "ours"
+    ref.mkdir()
+    ours.mkdir()
+    base = {"asn_id": "o001", "products": []}
+    (ref / "a_asn.json").write_text(json.dumps({**base, "code_version": "3.0.0"}))
+    (ours / "a_asn.json").write_text(json.dumps({**base, "code_version": "0.1.0"}))
+    (ref / "b_asn.json").write_text(json.dumps({**base, "asn_id": "o002"}))
+    (ours / "b_asn.json").write_text(json.dumps({**base, "asn_id": "o003"}))
+    (ours / "c_asn.json").write_text(json.dumps(base))
+    assert bench.same_files(ref, ours) == "1/3"
