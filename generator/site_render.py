@@ -172,13 +172,40 @@ def pages(site: Site, validator: bool) -> dict[str, str]:
     out["pools/index"] = render("pools.md.j2", site=site)
     out["reference"] = render("reference.md.j2", reference=reference_context())
     for pool in site.pools:
+        reasons = explanation_lines(pool)
+        orphan_reasons = {exp.docname: reasons.get(exp.exposure.index, [])[:_ORPHAN_REASONS]
+                          for exp in pool.orphans}
         out[pool.docname] = render("pool.md.j2", pool=pool, columns=_columns(pool),
-                                   candidates_of=candidates_of)
+                                   candidates_of=candidates_of, orphan_reasons=orphan_reasons)
         for page in pool.asns:
             out[page.docname] = render_association(page, pool)
         for exp in pool.exps:
-            out[exp.docname] = render_exposure(exp, pool)
+            out[exp.docname] = render_exposure(
+                exp, pool, explanations=reasons.get(exp.exposure.index, []))
     return out
+
+
+_ORPHAN_REASONS = 3  # reasons shown per orphan on a pool page (all are on its own page)
+
+
+def explanation_lines(pool: PoolPage) -> dict[int, list[str]]:
+    """Per pool row, why it was not taken by the rules that could have taken it (issue 6).
+
+    The reasons come from `asnatlas.explain`, i.e. from the generator's own rules; they are
+    plain text (the templates escape them).
+    """
+    from asnatlas.explain import explanations_by_row
+
+    by_row = explanations_by_row(pool.pool, pool.generated)
+    return {
+        row: [_reason_line(rejected) for rejected in explanation.rejected]
+        for row, explanation in by_row.items()
+    }
+
+
+def _reason_line(rejected) -> str:
+    where = rejected.candidate or ""
+    return f"{rejected.reason} [{rejected.kind}{', ' + where if where else ''}]"
 
 
 def _columns(pool: PoolPage) -> list[str]:
