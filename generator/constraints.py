@@ -523,9 +523,14 @@ def compile_entry_check(node: Node, pure_member_type: bool) -> tuple | None:
     return None
 
 
-def entry_columns(check: tuple) -> tuple[tuple[str, ...], bool]:
-    """The item columns an entry check reads, and whether it reads the member type."""
-    columns: set[str] = set()
+def entry_columns(check: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """What an entry check reads: columns by value, columns by presence only, member type.
+
+    On a new association a condition without a fixed value only asks whether the column
+    is set, so only that matters for the verdict (and the cache stays small).
+    """
+    by_value: set[str] = set()
+    by_presence: set[str] = set()
     member_type = False
     stack = [check]
     while stack:
@@ -535,10 +540,10 @@ def entry_columns(check: tuple) -> tuple[tuple[str, ...], bool]:
         elif kind == "test":
             member_type = True
         else:
-            columns.update(arg.sources)
+            (by_presence if arg.value is None else by_value).update(arg.sources)
             if arg.onlyif is not None:
                 member_type = True
-    return tuple(sorted(columns)), member_type
+    return tuple(sorted(by_value)), tuple(sorted(by_presence - by_value)), member_type
 
 
 def _check_cost(check: tuple) -> int:

@@ -19,6 +19,7 @@ from asnatlas.constraints import (
     compile_entry_check,
     compile_quick_fail,
     entry_columns,
+    first_set,
     number_nodes,
 )
 
@@ -55,7 +56,7 @@ class Rule:
     acid_node: Attr | None = field(default=None, repr=False)
     quick_fail: tuple | None = field(default=None, repr=False)
     entry_check: tuple | None = field(default=None, repr=False)
-    entry_columns: tuple = field(default=((), False), repr=False)
+    entry_columns: tuple = field(default=((), (), False), repr=False)
     entry_cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -69,7 +70,8 @@ class Rule:
         # Conditions with a fixed value (e.g. an EXP_TYPE list) that a new association
         # must meet: their verdict depends on a few columns only, so it is cached.
         self.entry_check = compile_entry_check(self.constraints, pure)
-        self.entry_columns = entry_columns(self.entry_check) if self.entry_check else ((), False)
+        self.entry_columns = (
+            entry_columns(self.entry_check) if self.entry_check else ((), (), False))
         self.entry_cache = {}
         # Lookup by name takes the first node in pre-order, root excluded (as the reference).
         for node in self.nodes[1:]:
@@ -136,8 +138,9 @@ def cannot_start(rule: Rule, item: dict, fresh, member_type: str | None) -> bool
     """
     if rule.entry_check is None:
         return False
-    columns, needs_member_type = rule.entry_columns
-    key = tuple(map(item.get, columns))
+    by_value, by_presence, needs_member_type = rule.entry_columns
+    key = tuple(map(item.get, by_value)) + tuple(
+        first_set(item, (column,)) is not None for column in by_presence)
     if needs_member_type:
         if member_type is None:
             return False
