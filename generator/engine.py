@@ -98,6 +98,7 @@ def run(
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
                 joined = {id(asn.rule) for asn in existing}
                 member_type = _member_type(item)
+                present: dict[str, bool] = {}
                 for rule in ruleset.rules:
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
@@ -106,7 +107,7 @@ def run(
                         if fresh is None:
                             fresh = blanks[id(rule)] = Asn(rule, ruleset.name, version_id,
                                                           pool_name)
-                        if cannot_start(rule, item, fresh, member_type):
+                        if cannot_start(rule, item, fresh, member_type, present):
                             continue
                     asn = Asn(rule, ruleset.name, version_id, pool_name)
                     matched, reprocess = asn.add(item)

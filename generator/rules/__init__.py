@@ -129,18 +129,24 @@ def _program_guard(root: Node) -> int | None:
     return None
 
 
-def cannot_start(rule: Rule, item: dict, fresh, member_type: str | None) -> bool:
+def cannot_start(rule: Rule, item: dict, fresh, member_type: str | None,
+                 present: dict[str, bool]) -> bool:
     """Whether a new association of `rule` certainly rejects the item (cached verdicts).
 
     `fresh` is an association of the rule with no member yet (the entry check reads only
     its member-type policy, which depends on nothing it holds); `member_type` is the item's
-    DMS member type (None when it has none).
+    DMS member type (None when it has none); `present` caches, per column, whether the item
+    has it set (shared by the calls for one item).
     """
     if rule.entry_check is None:
         return False
     by_value, by_presence, needs_member_type = rule.entry_columns
-    key = tuple(map(item.get, by_value)) + tuple(
-        first_set(item, (column,)) is not None for column in by_presence)
+    key = tuple(map(item.get, by_value))
+    for column in by_presence:
+        is_set = present.get(column)
+        if is_set is None:
+            is_set = present[column] = first_set(item, (column,)) is not None
+        key += (is_set,)
     if needs_member_type:
         if member_type is None:
             return False
