@@ -227,7 +227,7 @@ class Asn:
             members.append(member)
             self._note_member(item["filename"])
             self._update_validity(member)
-            self._update_degraded()
+            self._update_degraded(member)
             from asnatlas.products import product_name
 
             self.current_product["name"] = product_name(self)
@@ -235,17 +235,17 @@ class Asn:
             self._update_validity(member)
             members.append(member)
             self._note_member(item["filename"])
-            self._update_lv3(item)
+            self._update_lv3(item, member)
 
     def _note_member(self, filename: str) -> None:
         if filename not in self.item_filenames:
             self.item_filenames.add(filename)
             self.filename_log.append(filename)
 
-    def _update_lv3(self, item: Item) -> None:
+    def _update_lv3(self, item: Item, member: Member | None = None) -> None:
         from asnatlas.products import product_name
 
-        self._update_degraded()
+        self._update_degraded(member)
         self.data["constraints"] = self.rule.summary
         self.data["asn_id"] = self.acid.id
         self.data["target"] = self.get_target()
@@ -255,14 +255,12 @@ class Asn:
             self.data["asn_pool"] = self.pool_name
         self.current_product["name"] = product_name(self)
 
-    def _update_degraded(self) -> None:
-        if self.data["degraded_status"] != DEGRADED_STATUS_OK:
+    def _update_degraded(self, member: Member | None = None) -> None:
+        """Degraded once any member has an EXPOSERR (only the new member can change that)."""
+        if member is None or self.data["degraded_status"] != DEGRADED_STATUS_OK:
             return
-        for product in self.products:
-            for member in product["members"]:
-                if "exposerr" in member and member["exposerr"] not in EMPTY:
-                    self.data["degraded_status"] = DEGRADED_STATUS_NOTOK
-                    return
+        if "exposerr" in member and member["exposerr"] not in EMPTY:
+            self.data["degraded_status"] = DEGRADED_STATUS_NOTOK
 
     def make_member(self, item: Item) -> Member:
         exposerr = item.get("exposerr")

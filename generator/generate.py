@@ -59,14 +59,26 @@ def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:
     return by_type
 
 
-def _candidate_pool(pool: Pool, cid: str, ctype: str) -> list[tuple[int, dict]]:
-    """Rows listing the candidate (text match, as DMS does), relabelled with it alone."""
+def _candidate_pool(pool: Pool, cid: str, ctype: str,
+                    rows_by_value: dict[str, list[int]] | None = None
+                    ) -> list[tuple[int, dict]]:
+    """Rows listing the candidate (text match, as DMS does), relabelled with it alone.
+
+    `rows_by_value` (ASN_CANDIDATE text -> row indices) saves scanning every row per
+    candidate; the text match is the same.
+    """
     label = f"[('{cid}', '{ctype}')]"
-    return [
-        (index, {**row, "asn_candidate": label})
-        for index, row in enumerate(pool.rows)
-        if cid in row.get("asn_candidate", "")
-    ]
+    if rows_by_value is None:
+        rows_by_value = _rows_by_candidate_text(pool)
+    indices = sorted(i for text, rows in rows_by_value.items() if cid in text for i in rows)
+    return [(index, {**pool.rows[index], "asn_candidate": label}) for index in indices]
+
+
+def _rows_by_candidate_text(pool: Pool) -> dict[str, list[int]]:
+    by_text: dict[str, list[int]] = {}
+    for index, row in enumerate(pool.rows):
+        by_text.setdefault(row.get("asn_candidate", ""), []).append(index)
+    return by_text
 
 
 def make_timestamp() -> str:
@@ -115,11 +127,12 @@ def generate(
                     break
 
     associations: list[Asn] = []
+    rows_by_text = _rows_by_candidate_text(pool)
     total = len(work) + (1 if discover else 0)
     for step, (cid, ctype) in enumerate(work, start=1):
         if progress:
             progress(f"candidate {cid} ({ctype})", step, total)
-        rows = _candidate_pool(pool, cid, ctype)
+        rows = _candidate_pool(pool, cid, ctype, rows_by_text)
         for index, item in rows:
             row_index[id(item)] = index
         in_candidate = candidate_constraint([cid])

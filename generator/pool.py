@@ -223,6 +223,8 @@ def _column_text(column) -> list[str]:
     """One column as lower-cased strings, masked or empty values as ``"null"``."""
     mask = np.ma.getmaskarray(column) if hasattr(column, "mask") else None
     values = []
+    # One string object per distinct value: large pools repeat most values many times.
+    seen: dict[str, str] = {}
     for i, value in enumerate(column.tolist() if hasattr(column, "tolist") else column):
         if mask is not None and mask[i]:
             values.append(NULL)
@@ -230,7 +232,8 @@ def _column_text(column) -> list[str]:
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
         text = str(value).lower()
-        values.append(text if text != "" else NULL)
+        text = seen.setdefault(text, text) if text != "" else NULL
+        values.append(text)
     return values
 
 
