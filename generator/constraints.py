@@ -315,9 +315,10 @@ class Matcher:
             if others:
                 reprocess.append(_split(item, source, others))
         escaped = re.escape(text)
-        if state.found is _NO_VALUES:
-            state.found = {}
-        state.found[escaped] = None
+        if node.name is not None:  # matched values are only ever looked up by name
+            if state.found is _NO_VALUES:
+                state.found = {}
+            state.found[escaped] = None
         if state.unique:
             state.value = escaped
             state.sources = (source,)
@@ -339,12 +340,13 @@ class Matcher:
         if satisfied:
             if state.unique:
                 state.value = source_value
-            if state.found is _NO_VALUES:
-                state.found = {}
-            try:
-                state.found[state.value] = None
-            except TypeError:  # unhashable (an item): kept by identity
-                state.found[id(state.value)] = None
+            if node.name is not None:  # matched values are only ever looked up by name
+                if state.found is _NO_VALUES:
+                    state.found = {}
+                try:
+                    state.found[state.value] = None
+                except TypeError:  # unhashable (an item): kept by identity
+                    state.found[id(state.value)] = None
         reprocess = []
         if (satisfied and node.reprocess_on_match) or (not satisfied and node.reprocess_on_fail):
             reprocess.append(Reprocess([item], node.work_over, node.reprocess_rules))

@@ -325,7 +325,7 @@ def _conditions(check: tuple, asn: Asn) -> Conditions | None:
         if asn.rule.member_type == "lv3":  # there the member type is the plain DMS one
             exempt = [frozenset({((MEMBER_TYPE, "="), member_type)})]
     column = sources[0]
-    fixed = state is not None and not state.unique and arg.unique and value in state.found
+    fixed = state is not None and state.literal is not None  # fixed by a member
     if fixed:
         equal = frozenset({((column, "="), _literal(value))})
         # An optional condition also passes when the column is not set.
