@@ -119,6 +119,17 @@ class Asn:
         self._acid_cache = (len(found), acid)
         return acid
 
+    def compact(self) -> None:
+        """Free what only matching needs, once matching is over (finalisation reads named
+        conditions only)."""
+        states = self.matcher.states
+        for node in self.rule.nodes:
+            if node.name is None and states[node.id] is not None:
+                states[node.id] = None
+        self.member_keys = set()
+        self.item_filenames = set()
+        self.filename_log = []
+
     # --- member types ----------------------------------------------------------------------
 
     def plain_member_type(self, item: Item) -> str:

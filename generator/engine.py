@@ -122,6 +122,8 @@ def run(
             if first and on_item is not None:
                 on_item()
         first = False
+    for asn in associations:
+        asn.compact()
     return associations
 
 
