@@ -127,7 +127,6 @@ class Asn:
             if node.name is None and states[node.id] is not None:
                 states[node.id] = None
         self.member_keys = set()
-        self.item_filenames = set()
         self.filename_log = []
 
     # --- member types ----------------------------------------------------------------------
