@@ -314,7 +314,8 @@ class Matcher:
             others = [other for other in candidates if other != chosen]
             if others:
                 reprocess.append(_split(item, source, others))
-        escaped = re.escape(text)
+        # Pool values are lower case, so a value equal to the fixed one escapes to it.
+        escaped = state.value if text == state.literal else re.escape(text)
         if node.name is not None:  # matched values are only ever looked up by name
             if state.found is _NO_VALUES:
                 state.found = {}

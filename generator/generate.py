@@ -133,17 +133,17 @@ def generate(
         if progress:
             progress(f"candidate {cid} ({ctype})", step, total)
         rows = _candidate_pool(pool, cid, ctype, rows_by_text)
-        for index, item in rows:
-            row_index[id(item)] = index
         in_candidate = candidate_constraint([cid])
         ruleset = Ruleset(CANDIDATE, [r.with_global(in_candidate) for r in base_rules])
-        associations.extend(run([item for _, item in rows], ruleset, version_id, pool.name))
+        found = run([item for _, item in rows], ruleset, version_id, pool.name)
+        _point_members_at_pool_rows(found, {id(item): index for index, item in rows}, pool)
+        associations.extend(found)
 
+    for row in pool.rows:
+        row_index[id(row)] = index_of[id(row)]
     if discover:
         if progress:
             progress("discovery", total, total)
-        for row in pool.rows:
-            row_index[id(row)] = index_of[id(row)]
         # Stage 2 rules that require an observation or background candidate can only make
         # associations that finalisation drops (a discovered id is neither), and rules
         # never act on each other's associations: running them here would change nothing.
@@ -167,6 +167,17 @@ def generate(
         associations=associations_out,
         orphans=[i for i in range(len(pool.rows)) if i not in used],
     )
+
+
+def _point_members_at_pool_rows(asns: list[Asn], copies: dict[int, int], pool: Pool) -> None:
+    """Members keep the pool row, not its relabelled copy (which differs only in
+    ASN_CANDIDATE, already written into the member): the copies can then be freed."""
+    for asn in asns:
+        for product in asn.products:
+            for member in product["members"]:
+                index = copies.get(id(member.item))
+                if index is not None:
+                    member.item = pool.rows[index]
 
 
 def _with_background_candidates(pool: Pool, ids: list[str]) -> list[str]:
