@@ -75,6 +75,15 @@ def add_pool_arguments(parser: argparse.ArgumentParser) -> None:
                         help="column separator of the pool (default: '|' for ascii, ',' for csv)")
 
 
+def sample_path(name: str) -> str:
+    """The file of a built-in sample pool (`--sample NAME`), or an `InputError` naming them."""
+    from asnatlas import samples
+
+    if name not in samples.names():
+        raise InputError(f"no sample pool {name!r}; samples: " + ", ".join(samples.names()))
+    return str(samples.path(name))
+
+
 def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
     """Read ``path`` with the options of `add_pool_arguments`."""
     from asnatlas.pool import read_pool

@@ -66,16 +66,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _pool_path(args) -> str:
-    if args.sample:
-        from asnatlas import samples
+    from asnatlas.cli import sample_path
 
+    if args.sample:
         if args.pool:
             # With --sample, every positional names an exposure.
             args.exposures = [args.pool, *args.exposures]
-        if args.sample not in samples.names():
-            raise InputError(f"no sample pool {args.sample!r}; samples: "
-                             + ", ".join(samples.names()))
-        return str(samples.path(args.sample))
+        return sample_path(args.sample)
     if not args.pool:
         raise InputError("no pool given: asnatlas explain POOL [EXPOSURE...] (or --sample NAME)")
     return args.pool

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 
-from asnatlas.cli import add_pool_arguments, read_pool_from_args
+from asnatlas.cli import add_pool_arguments, read_pool_from_args, sample_path
 from asnatlas.errors import InputError
 
 HELP = "generate the associations of a pool (same files as jwst's asn_generate)"
@@ -73,12 +73,7 @@ def _pool_path(args) -> str:
     if args.sample and args.pool:
         raise InputError("give a pool file or --sample NAME, not both")
     if args.sample:
-        from asnatlas import samples
-
-        if args.sample not in samples.names():
-            raise InputError(f"no sample pool {args.sample!r}; samples: "
-                             + ", ".join(samples.names()))
-        return str(samples.path(args.sample))
+        return sample_path(args.sample)
     if not args.pool:
         raise InputError("no pool given: asnatlas generate POOL (or --sample NAME)")
     return args.pool

@@ -445,11 +445,16 @@ _REDUCERS = {
 # Skipping such evaluations changes nothing but the time taken.
 
 
-def compile_quick_fail(node: Node, pure_member_type: bool = False) -> tuple | None:
+def compile_quick_fail(node: Node, pure_member_type: bool = False,
+                       entry: bool = False) -> tuple | None:
     """A check tree for `certainly_fails`, or None when nothing can be decided early.
 
     `pure_member_type`: deciding an exposure's member type changes nothing in the
     association (true of Level 3 rules), so `Attr.onlyif` conditions can be checked early.
+    `entry`: the check is for a *new* association and must read only item columns or the
+    DMS member type (so that verdicts can be cached per distinct values, see
+    `entry_columns`); an ``any`` branch that only joins existing associations
+    (`Group.joins_only`) is left out, since a new association never takes it.
     """
     if isinstance(node, Attr):
         if node.evaluate or callable(node.value):
@@ -458,14 +463,18 @@ def compile_quick_fail(node: Node, pure_member_type: bool = False) -> tuple | No
             return None
         return ("attr", node)
     if isinstance(node, Test):
-        if node.reprocess_on_fail or node.stateful:
+        if node.reprocess_on_fail:
+            return None
+        if entry and (node.depends_on != "member_type" or node.test is not None):
+            return None
+        if not entry and node.stateful:
             return None
         return ("test", node)
     if node.reprocess_on_fail:
         return None
     if node.reduce == "all":
         parts = [p for child in node.children
-                 if (p := compile_quick_fail(child, pure_member_type))]
+                 if (p := compile_quick_fail(child, pure_member_type, entry))]
         # The predicate is pure, so order is free: flatten nested "or"s and try the cheap
         # attribute checks (fixed values first) before tests and alternatives.
         flat: list[tuple] = []
@@ -474,56 +483,18 @@ def compile_quick_fail(node: Node, pure_member_type: bool = False) -> tuple | No
         flat.sort(key=_check_cost)
         return ("or", tuple(flat)) if flat else None
     if node.reduce == "any":
-        parts = tuple(compile_quick_fail(child, pure_member_type) for child in node.children)
-        if not parts or any(p is None for p in parts):
-            return None
-        return ("and", parts)
-    return None
-
-
-def _check_cost(check: tuple) -> int:
-    kind, arg = check
-    if kind == "attr":
-        return 0 if arg.value is not None else 1
-    return 2 if kind == "test" else 3
-
-
-def compile_entry_check(node: Node, pure_member_type: bool) -> tuple | None:
-    """A `certainly_fails` check for a *new* association that reads only item columns.
-
-    Like `compile_quick_fail`, keeping only conditions whose verdict on a fresh association
-    depends on the exposure's columns (`entry_columns`) or its DMS member type, so that the
-    verdict can be cached per distinct values. An ``any`` branch that only joins existing
-    associations (`Group.joins_only`) is left out: a new association never takes it.
-    """
-    if isinstance(node, Attr):
-        if node.evaluate or callable(node.value):
-            return None
-        if node.onlyif is not None and not pure_member_type:
-            return None
-        return ("attr", node)
-    if isinstance(node, Test):
-        if node.reprocess_on_fail or node.depends_on != "member_type" or node.test is not None:
-            return None
-        return ("test", node)
-    if node.reprocess_on_fail:
-        return None
-    if node.reduce == "all":
-        parts = [p for child in node.children
-                 if (p := compile_entry_check(child, pure_member_type))]
-        flat: list[tuple] = []
-        for part in parts:
-            flat.extend(part[1] if part[0] == "or" else (part,))
-        flat.sort(key=_check_cost)
-        return ("or", tuple(flat)) if flat else None
-    if node.reduce == "any":
         branches = [child for child in node.children
-                    if not (isinstance(child, Group) and child.joins_only)]
-        parts = tuple(compile_entry_check(child, pure_member_type) for child in branches)
+                    if not (entry and isinstance(child, Group) and child.joins_only)]
+        parts = tuple(compile_quick_fail(child, pure_member_type, entry) for child in branches)
         if not parts or any(p is None for p in parts):
             return None
         return parts[0] if len(parts) == 1 else ("and", parts)
     return None
+
+
+def compile_entry_check(node: Node, pure_member_type: bool) -> tuple | None:
+    """`compile_quick_fail` for a new association (see its `entry` parameter)."""
+    return compile_quick_fail(node, pure_member_type, entry=True)
 
 
 def entry_columns(check: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -554,28 +525,6 @@ def _check_cost(check: tuple) -> int:
     if kind == "attr":
         return 0 if arg.value is not None else 1
     return 2 if kind == "test" else 3
-
-
-def compile_entry_checks(node: Node) -> tuple[Attr, ...]:
-    """Fixed-value conditions that a *new* association certainly requires.
-
-    Like `compile_quick_fail`'s top level, but an ``any`` group whose other branches are
-    `Group.joins_only` reduces to its remaining branch.
-    """
-    if isinstance(node, Attr):
-        pure = node.onlyif is None and not node.evaluate and not callable(node.value)
-        if pure and node.value is not None and not node.undefined:
-            return (node,)
-        return ()
-    if isinstance(node, Test) or node.reprocess_on_fail:
-        return ()
-    if node.reduce == "any":
-        branches = [child for child in node.children
-                    if not (isinstance(child, Group) and child.joins_only)]
-        return compile_entry_checks(branches[0]) if len(branches) == 1 else ()
-    if node.reduce == "all":
-        return tuple(check for child in node.children for check in compile_entry_checks(child))
-    return ()
 
 
 def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:

@@ -52,7 +52,6 @@ class Rule:
     coron_ints: bool = True
     nodes: list[Node] = field(default_factory=list, repr=False)
     by_name: dict[str, Node] = field(default_factory=dict, repr=False)
-    program_guard: int | None = field(default=None, repr=False)
     acid_node: Attr | None = field(default=None, repr=False)
     quick_fail: tuple | None = field(default=None, repr=False)
     entry_check: tuple | None = field(default=None, repr=False)
@@ -61,7 +60,6 @@ class Rule:
 
     def __post_init__(self) -> None:
         self.nodes = number_nodes(self.constraints)
-        self.program_guard = _program_guard(self.constraints)
         self.acid_node = next(
             (n for n in self.nodes if isinstance(n, Attr) and n.is_acid), None)
         stateful = any(isinstance(n, Test) and n.stateful for n in self.nodes)
@@ -106,27 +104,6 @@ class Rule:
             if kind == "or":
                 copy.quick_fail = ("or", parts + (extra_check,))
         return copy
-
-
-def _program_guard(root: Node) -> int | None:
-    """The id of the PROGRAM condition when it is the very first one evaluated.
-
-    Such a condition fixes the program with the first member, and an exposure of another
-    program fails it before anything else is evaluated, with no other effect: the engine
-    can then skip the association outright (an index, not a change of behaviour).
-    """
-    node = root
-    while isinstance(node, Group):
-        if node.reduce != "all" or node.reprocess_on_fail or not node.children:
-            return None
-        node = node.children[0]
-    if (
-        isinstance(node, Attr) and node.sources == ("program",) and node.value is None
-        and node.unique and node.required and not node.undefined and node.onlyif is None
-        and node.reprocess is None and not node.evaluate
-    ):
-        return node.id
-    return None
 
 
 def cannot_start(rule: Rule, item: dict, fresh, member_type: str | None,
