@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from asnatlas.association import Association, Generated
-from asnatlas.candidate import Asn
+from asnatlas.candidate import DISCOVERED, Asn
 from asnatlas.constraints import Attr, is_iterable, literal
 from asnatlas.engine import Ruleset, run
 from asnatlas.errors import InputError
@@ -36,6 +36,28 @@ def candidate_constraint(ids: list[str] | None) -> Callable[[], Attr]:
                     is_acid=True, evaluate=True, why="in the candidate")
 
     return make
+
+
+# Validity checks that depend only on the candidate type: a rule with one that fails for a
+# pass's candidate type only makes associations that finalisation drops.
+_TYPE_CHECKS = {
+    "allowed_candidates": lambda ctype: ctype in ("observation", "background"),
+    "is_type_observation": lambda ctype: ctype == "observation",
+    "is_type_mosaic": lambda ctype: ctype == "mosaic",
+    "is_not_group": lambda ctype: ctype != "group",
+}
+
+
+def can_be_valid(rule: Rule, candidate_type: str) -> bool:
+    """Whether the rule can write any association in a pass over this candidate type.
+
+    Skipping the others changes nothing: their associations are always dropped, and a rule
+    never acts on another rule's associations (each rule's reprocessing stays its own).
+    Discovered associations could only be compared with them when candidate ids start
+    with "a" (the callers keep every rule then).
+    """
+    ctype = candidate_type.lower()
+    return all(_TYPE_CHECKS[name](ctype) for name in rule.validity if name in _TYPE_CHECKS)
 
 
 def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:
@@ -134,7 +156,10 @@ def generate(
             progress(f"candidate {cid} ({ctype})", step, total)
         rows = _candidate_pool(pool, cid, ctype, rows_by_text)
         in_candidate = candidate_constraint([cid])
-        ruleset = Ruleset(CANDIDATE, [r.with_global(in_candidate) for r in base_rules])
+        ruleset = Ruleset(CANDIDATE, [
+            r.with_global(in_candidate) for r in base_rules
+            if cid.startswith("a") or can_be_valid(r, ctype)
+        ])
         found = run([item for _, item in rows], ruleset, version_id, pool.name)
         _point_members_at_pool_rows(found, {id(item): index for index, item in rows}, pool)
         associations.extend(found)
@@ -144,11 +169,8 @@ def generate(
     if discover:
         if progress:
             progress("discovery", total, total)
-        # Stage 2 rules that require an observation or background candidate can only make
-        # associations that finalisation drops (a discovered id is neither), and rules
-        # never act on each other's associations: running them here would change nothing.
         ruleset = Ruleset(DISCOVER, [
-            rule for rule in base_rules if "allowed_candidates" not in rule.validity
+            rule for rule in base_rules if can_be_valid(rule, DISCOVERED.type)
         ])
         found = run(pool.rows, ruleset, version_id, pool.name)
         associations = _discovered_only(associations + found, keep_candidates=all_candidates)
