@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from asnatlas import candidate
 from asnatlas.asn_index import ConditionIndex, member_type_of
 from asnatlas.candidate import Asn
-from asnatlas.constraints import Item, Reprocess, WorkOver
+from asnatlas.constraints import Item, Reprocess, WorkOver, first_set
 from asnatlas.rules import Rule, cannot_start
 
 
@@ -50,6 +50,43 @@ class _Queue:
         return None
 
 
+class _Starters:
+    """The rules, in order, that a new association could start from an exposure with.
+
+    Each rule's entry check (`rules.cannot_start`) reads a few columns, their presence and
+    the member type; exposures agreeing on all of those for every rule get the same list,
+    so the list is cached per such signature (pool rows repeat configurations a lot).
+    """
+
+    def __init__(self, ruleset: Ruleset, version_id: str | None, pool_name: str):
+        self.rules = ruleset.rules
+        self.blanks = [Asn(rule, ruleset.name, version_id, pool_name) for rule in self.rules]
+        by_value: set[str] = set()
+        by_presence: set[str] = set()
+        for rule in self.rules:
+            values, presences, _ = rule.entry_columns
+            by_value.update(values)
+            by_presence.update(presences)
+        self.by_value = tuple(sorted(by_value))
+        self.by_presence = tuple(sorted(by_presence - by_value))
+        self.cache: dict[tuple, list[Rule]] = {}
+
+    def rules_for(self, item: Item) -> list[Rule]:
+        if not candidate.QUICK_REJECT:
+            return self.rules
+        member_type = member_type_of(item)
+        key = (member_type, *map(item.get, self.by_value),
+               *(first_set(item, (column,)) is not None for column in self.by_presence))
+        found = self.cache.get(key)
+        if found is None:
+            present: dict[str, bool] = {}
+            found = self.cache[key] = [
+                rule for rule, blank in zip(self.rules, self.blanks, strict=True)
+                if not cannot_start(rule, item, blank, member_type, present)
+            ]
+        return found
+
+
 def _keep(request: Reprocess, current: WorkOver) -> Reprocess | None:
     """Requests made while serving an "existing only" list are dropped (no endless loops)."""
     to_rules = (WorkOver.RULES, WorkOver.BOTH)
@@ -71,7 +108,7 @@ def run(
     """All associations the ruleset makes from the items (not finalised)."""
     associations: list[Asn] = []
     index = ConditionIndex()
-    blanks: dict[int, Asn] = {}  # one member-less association per rule, for entry checks
+    starters = _Starters(ruleset, version_id, pool_name)
     queue = _Queue()
     queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
@@ -95,18 +132,9 @@ def run(
                         existing.append(asn)
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
                 joined = {id(asn.rule) for asn in existing}
-                member_type = member_type_of(item)
-                present: dict[str, bool] = {}
-                for rule in ruleset.rules:
+                for rule in starters.rules_for(item):
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
-                    if candidate.QUICK_REJECT:
-                        fresh = blanks.get(id(rule))
-                        if fresh is None:
-                            fresh = blanks[id(rule)] = Asn(rule, ruleset.name, version_id,
-                                                          pool_name)
-                        if cannot_start(rule, item, fresh, member_type, present):
-                            continue
                     asn = Asn(rule, ruleset.name, version_id, pool_name)
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
