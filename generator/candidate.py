@@ -14,7 +14,6 @@ from asnatlas.constraints import (
     Matcher,
     NodeState,
     Reprocess,
-    certainly_fails,
 )
 from asnatlas.rules import Rule, checks
 from asnatlas.vocabulary import (
@@ -26,7 +25,8 @@ from asnatlas.vocabulary import (
     TSO_EXP_TYPES,
 )
 
-# Off only to prove, in a test, that the quick pre-check never changes a result.
+# Off only to prove, in a test, that the engine's shortcuts (entry checks, the index of
+# existing associations) never change a result.
 QUICK_REJECT = True
 CODE_VERSION = "3.0.0"  # the DMS generator version whose output we reproduce
 _LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
@@ -189,10 +189,6 @@ class Asn:
         """Offer an exposure: add it when it matches; return (matched, reprocess requests)."""
         if item["filename"] in self.item_filenames:
             return True, []
-        if QUICK_REJECT and self.rule.quick_fail is not None and certainly_fails(
-            self.rule.quick_fail, self.matcher, item
-        ):
-            return False, []
         match, reprocess = self.matcher.check_all(self.rule.constraints, item)
         for request in reprocess:
             if request.rules is None:
