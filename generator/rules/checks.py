@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from asnatlas.constraints import Item, first_set
 from asnatlas.vocabulary import (
     ACQ_EXP_TYPES,
@@ -22,6 +24,18 @@ def value_of(item: Item, column: str) -> str | None:
 
 def member_type(item: Item, default: str = "science") -> str:
     """The member type DMS gives an exposure: from PNTGTYPE, EXP_TYPE, then the flags."""
+    get = item.get
+    return _member_type(get("pntgtype"), get("exp_type"), get("is_psf"), get("is_imprt"),
+                        get("bkgdtarg"), default)
+
+
+@lru_cache(maxsize=4096)
+def _member_type(pntgtype: str | None, exp_type: str | None, is_psf: str | None,
+                 is_imprt: str | None, bkgdtarg: str | None, default: str) -> str:
+    # Cached on the five columns it reads: pools repeat a few combinations many times.
+    item = {"pntgtype": pntgtype, "exp_type": exp_type, "is_psf": is_psf,
+            "is_imprt": is_imprt, "bkgdtarg": bkgdtarg}
+    item = {key: value for key, value in item.items() if value is not None}
     pntgtype = value_of(item, "pntgtype")
     if pntgtype is not None and pntgtype != "science":
         return pntgtype
