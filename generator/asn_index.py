@@ -17,8 +17,9 @@ from functools import cache
 
 from asnatlas import candidate
 from asnatlas.candidate import Asn
-from asnatlas.constraints import Item, _equal, first_set, meets
+from asnatlas.constraints import Item, _equal, meets
 from asnatlas.rules import checks
+from asnatlas.vocabulary import EMPTY
 
 PRESENT = ""  # condition value meaning "the column is set" (to anything)
 UNSET = "-"  # condition mode and value meaning "the column is not set"
@@ -134,25 +135,25 @@ def _condition_order(condition: tuple) -> tuple:
 
 def _key_part(item: Item, column: tuple) -> str | None:
     """The item's part of an index key for one condition column (None: cannot meet it)."""
-    name, mode, *pattern = column
+    name, mode = column[0], column[1]
     if name == MEMBER_TYPE:
         value: str | None = member_type_of(item) or "<unknown>"
     else:
-        hit = first_set(item, (name,))
-        value = None if hit is None else hit[1].lower()
+        value = item.get(name)
+        if value is not None:
+            value = None if value in EMPTY else value.lower()
     if mode == UNSET:
         return UNSET if value is None else None
     if value is None:
         return None
     if mode == MATCHES:
-        return PRESENT if meets(value, pattern[0]) else None
+        return PRESENT if meets(value, column[2]) else None
     return PRESENT if mode == PRESENT else value
 
 
 def _fingerprint(asn: Asn) -> tuple:
     """Changes whenever the association's index conditions may change."""
-    fixed = sum(1 for state in asn.matcher.states if state is not None and not state.unique)
-    return fixed, asn.has_science()
+    return asn.matcher.fixed, asn.has_science()
 
 
 def _by_order(asn: Asn) -> int:

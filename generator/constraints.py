@@ -231,11 +231,12 @@ class NodeState:
 class Matcher:
     """Evaluates a rule's tree for one association, recording changes so they can be undone."""
 
-    __slots__ = ("asn", "nodes", "states", "undo")
+    __slots__ = ("asn", "nodes", "states", "undo", "fixed")
 
     def __init__(self, asn: Any, nodes: list[Node]):
         self.asn = asn
         self.nodes = nodes
+        self.fixed = 0  # how many conditions have had their value fixed by a member
         # Leaf states are created when first needed: most rules reject most exposures
         # after a few conditions, so most leaves of a tried rule are never touched.
         self.states: list[NodeState | None] = [None] * len(nodes)
@@ -264,10 +265,13 @@ class Matcher:
         matched, reprocess = self.check(root, item)
         if not matched:
             for state_id, snap in reversed(self.undo):
+                state = self.states[state_id]
                 if snap is None:
+                    self.fixed -= state.literal is not None
                     self.states[state_id] = None
                 else:
-                    self.states[state_id].restore(snap)
+                    self.fixed -= state.literal is not None and snap[5] is None
+                    state.restore(snap)
         self.undo = None
         return matched, reprocess
 
@@ -325,6 +329,7 @@ class Matcher:
             state.sources = (source,)
             state.unique = False
             state.literal = text.lower()
+            self.fixed += 1
         if node.reprocess is not None:
             reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
         state.matched = True
