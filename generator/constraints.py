@@ -282,28 +282,46 @@ class Matcher:
             return self._check_test(node, item)
         return self._check_group(node, item)
 
+    def _save(self, node: Attr | Test, state: NodeState) -> None:
+        """Record the state before its first change in this evaluation (for undo)."""
+        if self.undo is not None:
+            self.undo.append((node.id, state.snapshot()))
+
     def _check_attr(self, node: Attr, item: Item) -> tuple[bool, list[Reprocess]]:
-        state = self._touch(node)
+        # States are saved for undo just before they first change: a member joining an
+        # association usually changes nothing but `matched` on the conditions it meets.
+        state = self.states[node.id]
+        saved = state is None
+        if saved:
+            state = self._touch(node)
         reprocess: list[Reprocess] = []
         if node.onlyif is not None and not applies(node, self.asn, item):
             if node.reprocess is not None:
                 reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
-            state.matched = True
-            return True, reprocess
+            matched = True
+        else:
+            matched = self._match_attr(node, state, item, reprocess)
+            if matched is None:  # the value was fixed just now (saved inside)
+                return True, reprocess
+        if state.matched != matched:
+            if not saved:
+                self._save(node, state)
+            state.matched = matched
+        return matched, reprocess
+
+    def _match_attr(self, node: Attr, state: NodeState, item: Item,
+                    reprocess: list[Reprocess]) -> bool | None:
         found = first_set(item, state.sources)
         if found is None:
-            state.matched = not (node.required and not node.undefined)
-            return state.matched, reprocess
+            return not (node.required and not node.undefined)
         if node.undefined:
-            state.matched = False
-            return False, reprocess
+            return False
         source, value = found
         evaled: Any = literal(value) if node.evaluate else value
         if state.value is None:
             if is_iterable(evaled):
                 reprocess.append(_split(item, source, list(evaled)))
-                state.matched = False
-                return False, reprocess
+                return False
             text = str(evaled)
         else:
             wanted = state.value(self.asn) if callable(state.value) else state.value
@@ -313,27 +331,29 @@ class Matcher:
                 if _meets_state(text, state, wanted):
                     break
             else:
-                state.matched = False
-                return False, reprocess
+                return False
             others = [other for other in candidates if other != chosen]
             if others:
                 reprocess.append(_split(item, source, others))
         # Pool values are lower case, so a value equal to the fixed one escapes to it.
         escaped = state.value if text == state.literal else re.escape(text)
-        if node.name is not None:  # matched values are only ever looked up by name
-            if state.found is _NO_VALUES:
-                state.found = {}
-            state.found[escaped] = None
-        if state.unique:
-            state.value = escaped
-            state.sources = (source,)
-            state.unique = False
-            state.literal = text.lower()
-            self.fixed += 1
+        record = node.name is not None and escaped not in state.found
+        if record or state.unique or not state.matched:
+            self._save(node, state)  # may duplicate the creation record: harmless
+            if record:  # matched values are only ever looked up by name
+                if state.found is _NO_VALUES:
+                    state.found = {}
+                state.found[escaped] = None
+            if state.unique:
+                state.value = escaped
+                state.sources = (source,)
+                state.unique = False
+                state.literal = text.lower()
+                self.fixed += 1
+            state.matched = True
         if node.reprocess is not None:
             reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
-        state.matched = True
-        return True, reprocess
+        return None
 
     def _check_test(self, node: Test, item: Item) -> tuple[bool, list[Reprocess]]:
         state = self._touch(node)
