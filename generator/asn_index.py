@@ -44,6 +44,8 @@ class ConditionIndex:
     def __init__(self) -> None:
         self.root = _Node()
         self.everyone: list[Asn] = []  # every association, for runs without shortcuts
+        self.parts: dict[int, dict[tuple, str | None]] = {}
+        self.items: list[Item] = []
         self.placed: dict[int, list[list[Asn]]] = {}
         self.by_filename: dict[str, list[Asn]] = {}
         self.logged: dict[int, int] = {}
@@ -76,7 +78,7 @@ class ConditionIndex:
         buckets: list[list[Asn]] = []
         for alternative in conditions(asn) or ():
             node = self.root
-            for column, value in sorted(alternative, key=_condition_order):
+            for column, value in _in_trie_order(alternative):
                 node = node.children.setdefault(column, {}).setdefault(value, _Node())
             if not any(bucket is node.asns for bucket in buckets):
                 insort(node.asns, asn, key=_by_order)
@@ -88,7 +90,12 @@ class ConditionIndex:
         if not candidate.QUICK_REJECT:
             return list(self.everyone)
         found: list[list[Asn]] = []
-        parts: dict[tuple, str | None] = {}
+        # An exposure is often looked up several times in a pass (reprocessing): its key
+        # parts never change, so they are kept while the pass lasts.
+        parts = self.parts.get(id(item))
+        if parts is None:
+            parts = self.parts[id(item)] = {}
+            self.items.append(item)  # keeps id(item) from being reused while cached
         stack = [self.root]
         while stack:
             node = stack.pop()
@@ -125,6 +132,12 @@ class _Node:
 _COLUMN_ORDER = {name: i for i, name in enumerate((
     "program", "instrume", "exp_type", "detector", "filter", "pupil", "subarray",
     "targetid", MEMBER_TYPE, "bkgdtarg", "asn_candidate"))}
+
+
+@cache
+def _in_trie_order(alternative: frozenset) -> tuple:
+    """An alternative's conditions in trie order (alternatives recur: cached)."""
+    return tuple(sorted(alternative, key=_condition_order))
 
 
 @cache

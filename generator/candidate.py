@@ -78,6 +78,7 @@ class Asn:
         self.member_keys: set[tuple[str, str]] = set()
         self.science_count = 0
         self._acid_cache: tuple[int, Acid] | None = None
+        self._named_at = -1  # matcher.changes when id, target and product name were set
         self.revision = 0
         data: dict[str, Any] = {
             "asn_type": "None",
@@ -252,13 +253,16 @@ class Asn:
         from asnatlas.products import product_name
 
         self._update_degraded(member)
-        self.data["constraints"] = self.rule.summary
-        self.data["asn_id"] = self.acid.id
-        self.data["target"] = self.get_target()
         if self.data["program"] == "noprogram":
             self.data["program"] = "{:0>5s}".format(item.get("program", ""))
         if self.data["asn_pool"] == "none":
             self.data["asn_pool"] = self.pool_name
+        if self._named_at == self.matcher.changes:
+            return  # no matched value changed since: the same id, target and name
+        self._named_at = self.matcher.changes
+        self.data["constraints"] = self.rule.summary
+        self.data["asn_id"] = self.acid.id
+        self.data["target"] = self.get_target()
         self.current_product["name"] = product_name(self)
 
     def _update_degraded(self, member: Member | None = None) -> None:

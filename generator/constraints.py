@@ -231,12 +231,15 @@ class NodeState:
 class Matcher:
     """Evaluates a rule's tree for one association, recording changes so they can be undone."""
 
-    __slots__ = ("asn", "nodes", "states", "undo", "fixed")
+    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes")
 
     def __init__(self, asn: Any, nodes: list[Node]):
         self.asn = asn
         self.nodes = nodes
         self.fixed = 0  # how many conditions have had their value fixed by a member
+        # Bumped whenever a matched value is recorded or fixed (never decreases): names
+        # derived from matched values need recomputing only when it moved.
+        self.changes = 0
         # Leaf states are created when first needed: most rules reject most exposures
         # after a few conditions, so most leaves of a tried rule are never touched.
         self.states: list[NodeState | None] = [None] * len(nodes)
@@ -340,6 +343,7 @@ class Matcher:
         record = node.name is not None and escaped not in state.found
         if record or state.unique or not state.matched:
             self._save(node, state)  # may duplicate the creation record: harmless
+            self.changes += 1
             if record:  # matched values are only ever looked up by name
                 if state.found is _NO_VALUES:
                     state.found = {}
@@ -364,6 +368,7 @@ class Matcher:
             satisfied = test(state.value, source_value)
         state.matched = satisfied
         if satisfied:
+            self.changes += 1
             if state.unique:
                 state.value = source_value
             if node.name is not None:  # matched values are only ever looked up by name
