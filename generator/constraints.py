@@ -279,9 +279,10 @@ class Matcher:
         return matched, reprocess
 
     def check(self, node: Node, item: Item) -> tuple[bool, list[Reprocess]]:
-        if isinstance(node, Attr):
+        kind = type(node)
+        if kind is Attr:
             return self._check_attr(node, item)
-        if isinstance(node, Test):
+        if kind is Test:
             return self._check_test(node, item)
         return self._check_group(node, item)
 
@@ -387,6 +388,8 @@ class Matcher:
         matched, nested = _REDUCERS[node.reduce](self, item, node.children)
         if (matched and node.reprocess_on_match) or (not matched and node.reprocess_on_fail):
             nested.append([Reprocess([item], node.work_over, node.reprocess_rules)])
+        if len(nested) == 1:
+            return matched, nested[0]
         return matched, [entry for group in nested for entry in group]
 
 
