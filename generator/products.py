@@ -48,57 +48,36 @@ def _parts(asn: Asn) -> dict[str, str]:
     }
 
 
+# Level 3 name templates; "{{...}}" stays a literal placeholder that Stage 3 fills in.
+_DEFAULT = "jw{program}-{acid}_{target}_{instrument}_{opt_elem}{slit_name}{subarray}"
+_TEMPLATES = {
+    "lv3": _DEFAULT,
+    "wfss": _DEFAULT,
+    "noopt": "jw{program}-{acid}_{target}_{instrument}",
+    "sources": "jw{program}-{acid}_{{source_id}}_{instrument}_{opt_elem}{slit_name}{subarray}",
+    "nrsfs_sources": ("jw{program}-{acid}_{target}-{{source_id}}_{instrument}_{opt_elem}"
+                      "-{{slit_name}}{subarray}"),
+    "coronimage": "jw{program}-{acid}_{target}_{instrument}_{opt_elem}{subarray}-image3",
+}
+
+
 def level3_default(asn: Asn) -> str:
-    p = _parts(asn)
-    return (
-        f"jw{p['program']}-{p['acid']}_{p['target']}_{p['instrument']}_{p['opt_elem']}"
-        f"{p['slit_name']}{p['subarray']}"
-    ).lower()
-
-
-def level3_noopt(asn: Asn) -> str:
-    return (
-        f"jw{asn.data['program']}-{asn.acid.id}_{asn.get_target()}_{asn.get_instrument()}"
-    ).lower()
-
-
-def level3_sources(asn: Asn) -> str:
-    p = _parts(asn)
-    return (
-        f"jw{p['program']}-{p['acid']}_{{source_id}}_{p['instrument']}_{p['opt_elem']}"
-        f"{p['slit_name']}{p['subarray']}"
-    ).lower()
-
-
-def level3_nrsfs_sources(asn: Asn) -> str:
-    p = _parts(asn)
-    return (
-        f"jw{p['program']}-{p['acid']}_{p['target']}-{{source_id}}_{p['instrument']}_"
-        f"{p['opt_elem']}-{{slit_name}}{p['subarray']}"
-    ).lower()
-
-
-def level3_coronimage(asn: Asn) -> str:
-    p = _parts(asn)
-    return (
-        f"jw{p['program']}-{p['acid']}_{p['target']}_{p['instrument']}_{p['opt_elem']}"
-        f"{p['subarray']}-image3"
-    ).lower()
+    return _DEFAULT.format(**_parts(asn)).lower()
 
 
 def level3_wfscmb(asn: Asn) -> str:
+    """Wavefront-sensing pairs: the default name, the detector and the activity."""
     detector = asn.node("detector").value
     act_id = str(asn.node("act_id").value)
     return (f"{level3_default(asn)}-{detector}_{{suffix}}-{act_id:0>2s}").lower()
 
 
+def _template(name: str):
+    return lambda asn: _TEMPLATES[name].format(**_parts(asn)).lower()
+
+
 _SCHEMES = {
     "science": science_root,
-    "lv3": level3_default,
-    "wfss": level3_default,
-    "noopt": level3_noopt,
-    "sources": level3_sources,
-    "nrsfs_sources": level3_nrsfs_sources,
-    "coronimage": level3_coronimage,
     "wfscmb": level3_wfscmb,
+    **{name: _template(name) for name in _TEMPLATES},
 }
