@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import jinja2
 import pytest
+from headless import chromium, require_browser, screenshot_folder
 
 from asnatlas import validator_page
 from asnatlas.validate_report import summary, text_line
@@ -39,42 +38,21 @@ BROKEN = HERE / "data" / "broken"
 GOOD = HERE / "data" / "browser_validator" / "jw01234-o001_image3_00001_asn.json"
 DUPLICATE = BROKEN / "duplicate_member" / "jw01234-o001_20240101t120000_image3_00001_asn.json"
 EXPECTED = REPO.parent / "shared" / "conformance" / "expected"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+webdriver = require_browser()
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-if not CHROMIUM.is_file() or not CHROMEDRIVER.is_file():
-    pytest.skip("Debian's chromium and chromium-driver are not installed "
-                "(apt-get install chromium chromium-driver)", allow_module_level=True)
-
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="asnatlas-chromium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                 "--window-size=1200,1400"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    try:
+    with chromium(1200, 1400) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("ASNATLAS_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
