@@ -35,8 +35,8 @@ class Association:
 
     @property
     def stage(self) -> int:
-        """2 for Level 2 (``*2``, Stage 2) associations, 3 otherwise."""
-        return 2 if "Lv2" in self.rule else 3
+        """The pipeline stage that processes it: 2 for ``image2``, ``spec2``... 3 otherwise."""
+        return 2 if str(self.data.get("asn_type", "")).endswith("2") else 3
 
     def to_json(self) -> str:
         """The file's text, formatted as the reference writes it."""
