@@ -187,3 +187,11 @@ def test_cli_output_that_is_a_file_is_an_error(tmp_path: Path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert str(out) in done.stderr
     assert out.read_text() == "a file, not a folder"
+
+
+def test_stage_follows_the_association_type():
+    from asnatlas import catalogue
+
+    pool = read_pool(str(samples.path("spectroscopy")))
+    for asn in generate(pool).associations:
+        assert asn.stage == catalogue.asn_type(asn.asn_type).stage, asn.filename
