@@ -28,6 +28,10 @@ site: $(STAMP)
 	@echo "The site is in $(CURDIR)/$(SITE)/ (open $(CURDIR)/$(SITE)/index.html)"
 
 test: $(STAMP)
+	@# The in-browser validator's build tools, for the test that the shipped asset is current
+	@# (skipped with its reason when npm is not available).
+	@if command -v npm >/dev/null && [ ! -d tools/ajv/node_modules ]; then \
+	  (cd tools/ajv && npm ci --silent --no-audit --no-fund) || echo "npm ci failed: asset check skipped"; fi
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/python -m pytest -q
 
