@@ -188,7 +188,23 @@ def conditions(asn: Asn) -> Conditions | None:
     check = asn.rule.quick_fail
     if check is None:
         return [frozenset()]
-    return _conditions(check, asn)
+    # They depend only on the rule's check tree, the values fixed so far and a few facts of
+    # the association; associations of one configuration share them (cached).
+    key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
+           tuple((i, state.literal) for i, state in enumerate(asn.matcher.states)
+                 if state is not None and state.literal is not None))
+    found = _CONDITIONS.get(key, False)
+    if found is False:
+        if len(_CONDITIONS) > 100_000:
+            _CONDITIONS.clear()
+            _CHECKS.clear()
+        found = _CONDITIONS[key] = _conditions(check, asn)
+        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    return found
+
+
+_CONDITIONS: dict[tuple, Conditions | None] = {}
+_CHECKS: dict[int, tuple] = {}
 
 
 def _conditions(check: tuple, asn: Asn) -> Conditions | None:

@@ -217,13 +217,20 @@ def _discovered_only(associations: list[Asn], keep_candidates: bool) -> list[Asn
     from_candidates = [a for a in associations if a.registry == CANDIDATE]
     discovered = [a for a in associations if a.registry == DISCOVER]
     # Equal associations have equal keys (type, candidate kind, product memberships), so
-    # only associations sharing a key need the full comparison.
+    # only associations sharing a key need the full comparison; the cheap part of the key
+    # (type and kind: discovered ids start with "a", candidates' usually not) goes first.
+    def kind(asn: Asn) -> tuple:
+        return asn.data["asn_type"], asn.data["asn_id"][:1]
+
+    kinds = {kind(candidate) for candidate in from_candidates}
     by_key: dict[tuple, list[Asn]] = {}
-    for candidate in from_candidates:
-        by_key.setdefault(association_key(candidate), []).append(candidate)
+    if any(kind(d) in kinds for d in discovered):
+        for candidate in from_candidates:
+            by_key.setdefault(association_key(candidate), []).append(candidate)
     discovered = [
         d for d in discovered
-        if not any(same_association(d, c) for c in by_key.get(association_key(d), ()))
+        if kind(d) not in kinds
+        or not any(same_association(d, c) for c in by_key.get(association_key(d), ()))
     ]
     if keep_candidates:
         discovered.extend(from_candidates)
