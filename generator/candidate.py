@@ -340,28 +340,25 @@ class Asn:
     def get_opt_element(self) -> str:
         if self.direct_image is not None:
             return _direct_image_opt_element(self.direct_image.item)
-        parts = []
-        for name in ("opt_elem", "opt_elem2"):
+        parts = self._joined_values(("opt_elem", "opt_elem2"))
+        return "-".join(sorted(parts, key=str.lower)) or "clear"
+
+    def get_slit_name(self) -> str:
+        names = list(dict.fromkeys(self._joined_values(("fxd_slit", "fxd_slit2"))))
+        return "-".join(sorted(names, key=str.lower))
+
+    def _joined_values(self, names: tuple[str, ...]) -> list[str]:
+        """Per named condition that exists, its matched values joined by "-" (if set)."""
+        joined = []
+        for name in names:
             try:
                 values = self._found(name)
             except KeyError:
                 continue
             value = "-".join(sorted(values, key=str.lower))
             if value not in EMPTY:
-                parts.append(value)
-        return "-".join(sorted(parts, key=str.lower)) or "clear"
-
-    def get_slit_name(self) -> str:
-        names: list[str] = []
-        for name in ("fxd_slit", "fxd_slit2"):
-            try:
-                values = self._found(name)
-            except KeyError:
-                continue
-            value = "-".join(sorted(values, key=str.lower))
-            if value not in EMPTY and value not in names:
-                names.append(value)
-        return "-".join(sorted(names, key=str.lower))
+                joined.append(value)
+        return joined
 
     def get_subarray(self) -> str:
         try:

@@ -88,14 +88,19 @@ def needs(rule: str, condition: str) -> str:
     return f"{rule} needs {condition}"
 
 
+def _attr_text(node: Attr, outcome: Outcome, item: dict, asn: Any) -> str:
+    """``COLUMN is value`` (or ``... is not set``) for a column condition."""
+    found = actual_of(node, outcome, item, asn)
+    if found is None:
+        return f"{column_label(outcome.sources)} is not set"
+    column, value = found
+    return f"{column.upper()} is {value}"
+
+
 def _leaf_values(node: Any, outcome: Outcome | None, item: dict) -> str:
     """`COLUMN is value` for a leaf that matched (used for negated groups)."""
     if isinstance(node, Attr) and outcome is not None:
-        found = actual_of(node, outcome, item, None)
-        if found is None:
-            return f"{column_label(outcome.sources)} is not set"
-        column, value = found
-        return f"{column.upper()} is {value}"
+        return _attr_text(node, outcome, item, None)
     if isinstance(node, Test):
         columns = CHECK_COLUMNS.get(node.why)
         if columns:
@@ -148,11 +153,7 @@ def _alternatives(rule: str, group: Group, outcomes: dict, item: dict, asn: Any,
 def _actual_text(node: Any, outcome: Outcome | None, item: dict, asn: Any) -> str:
     """What the exposure has for one condition, e.g. ``EXP_TYPE is mir_image``."""
     if isinstance(node, Attr) and outcome is not None:
-        found = actual_of(node, outcome, item, asn)
-        if found is None:
-            return f"{column_label(outcome.sources)} is not set"
-        column, value = found
-        return f"{column.upper()} is {value}"
+        return _attr_text(node, outcome, item, asn)
     if isinstance(node, Test):
         columns = CHECK_COLUMNS.get(node.why)
         if columns:
