@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from asnatlas import samples
-from asnatlas.explain import Explainer
+from asnatlas.explain.explainer import Explainer
 from asnatlas.generate import generate
 from asnatlas.pool import read_pool
 

@@ -35,7 +35,7 @@ REBUILD_TARGET = 10.0
 def default_pools() -> list[Path]:
     if POOLS.is_dir():
         return sorted(POOLS.glob("*.csv"))
-    return sorted((REPO / "generator" / "samples").glob("*.csv"))
+    return sorted((REPO / "generator" / "asnatlas" / "samples").glob("*.csv"))
 
 
 def run_build(pools: list[Path], out: Path, jobs: int) -> tuple[float, dict]:

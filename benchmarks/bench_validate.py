@@ -100,7 +100,7 @@ def main() -> int:
               f"({'copies of ../shared' if EXPECTED.is_dir() else 'made up'})")
         seconds = timed([asnatlas, "validate", "-q", str(root)], "asnatlas validate (CLI)",
                         len(paths))
-        timed([sys.executable, "-c", _API_SNIPPET, str(root)], "asnatlas.validation (API)",
+        timed([sys.executable, "-c", _API_SNIPPET, str(root)], "asnatlas.validate.api (API)",
               len(paths))
         if args.anchors:
             _anchors(root, paths, args.anchor_files)
@@ -116,7 +116,7 @@ def main() -> int:
 _API_SNIPPET = """
 import sys
 from pathlib import Path
-from asnatlas.validation import validate_path
+from asnatlas.validate.api import validate_path
 files = sorted(Path(sys.argv[1]).rglob("*_asn.json"))
 bad = sum(1 for f in files if validate_path(f))
 print(f"{len(files)} files, {bad} with problems")

@@ -7,9 +7,9 @@ the settings that keep pages small, offline and deterministic.
 project = "asnatlas"
 author = "asnatlas"
 copyright = "asnatlas contributors"
-# asnatlas.site_sphinx: shared search stemmer cache; Sphinx's parallel reading is
+# asnatlas.web.sphinx_ext: shared search stemmer cache; Sphinx's parallel reading is
 # slower than serial here (measured), so it declares reading serial, writing parallel.
-extensions = ["myst_parser", "asnatlas.site_sphinx"]
+extensions = ["myst_parser", "asnatlas.web.sphinx_ext"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
 language = "en"

@@ -21,7 +21,7 @@ from headless import chromium, require_browser, screenshot_folder
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HOSTILE = HERE / "data" / "hostile_pool.csv"
-IMAGING = REPO / "generator" / "samples" / "imaging.csv"
+IMAGING = REPO / "generator" / "asnatlas" / "samples" / "imaging.csv"
 webdriver = require_browser()
 
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402

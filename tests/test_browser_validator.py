@@ -27,13 +27,13 @@ import jinja2
 import pytest
 from headless import chromium, require_browser, screenshot_folder
 
-from asnatlas import validator_page
-from asnatlas.validate_report import summary, text_line
-from asnatlas.validation import validate_bytes
+from asnatlas.validate.api import validate_bytes
+from asnatlas.validate.report import summary, text_line
+from asnatlas.web import validator_page
 
 REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
-STATIC = REPO / "generator" / "static" / "validator"
+STATIC = REPO / "generator" / "asnatlas" / "web" / "static" / "validator"
 BROKEN = HERE / "data" / "broken"
 GOOD = HERE / "data" / "browser_validator" / "jw01234-o001_image3_00001_asn.json"
 DUPLICATE = BROKEN / "duplicate_member" / "jw01234-o001_20240101t120000_image3_00001_asn.json"
@@ -78,7 +78,7 @@ def site_page(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     result = subprocess.run(
         [sys.executable, "-m", "asnatlas", "build", "-q", "-o", str(out),
-         str(REPO / "generator" / "samples" / "imaging.csv")],
+         str(REPO / "generator" / "asnatlas" / "samples" / "imaging.csv")],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     page = out / "validator.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asnatlas import catalogue
+from asnatlas.conventions import catalogue
 
 SAMPLES_EXPECTED = Path(__file__).parent / "data" / "samples_expected"
 
@@ -80,5 +80,5 @@ def test_the_catalogue_source_is_indented_json():
     # Data, not code: the site and validator read it; keep it reviewable.
     from importlib import resources
 
-    text = resources.files("asnatlas.data").joinpath("catalogue.json").read_text("utf-8")
+    text = resources.files("asnatlas.conventions").joinpath("catalogue.json").read_text("utf-8")
     assert set(json.loads(text)) == {"products", "asn_types"}

@@ -10,7 +10,7 @@ from conftest import conformance_pools
 
 from asnatlas import samples
 from asnatlas.cli import main
-from asnatlas.explain import (
+from asnatlas.explain.explainer import (
     ACQ_RULE,
     KINDS,
     Explainer,

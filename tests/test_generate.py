@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import CONFORMANCE, SAMPLES_EXPECTED, conformance_pools
 
-from asnatlas import candidate, samples
+from asnatlas import samples
+from asnatlas.engine import candidate
 from asnatlas.generate import generate
 from asnatlas.pool import read_pool
 
@@ -190,7 +191,7 @@ def test_cli_output_that_is_a_file_is_an_error(tmp_path: Path):
 
 
 def test_stage_follows_the_association_type():
-    from asnatlas import catalogue
+    from asnatlas.conventions import catalogue
 
     pool = read_pool(str(samples.path("spectroscopy")))
     for asn in generate(pool).associations:

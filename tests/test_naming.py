@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asnatlas import catalogue
-from asnatlas.naming import (
+from asnatlas.conventions import catalogue
+from asnatlas.conventions.naming import (
     DETECTORS,
     EXTENSIONS,
     INSTRUMENTS,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from asnatlas import samples
+from asnatlas.conventions.naming import ExposureName, parse_name
 from asnatlas.exposure import exposures
-from asnatlas.naming import ExposureName, parse_name
 from asnatlas.pool import read_pool
 
 SAMPLES_EXPECTED = Path(__file__).parent / "data" / "samples_expected"

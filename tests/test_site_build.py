@@ -13,12 +13,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from asnatlas import site_build
+from asnatlas.web import build as site_build
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HOSTILE = HERE / "data" / "hostile_pool.csv"
-IMAGING = REPO / "generator" / "samples" / "imaging.csv"
+IMAGING = REPO / "generator" / "asnatlas" / "samples" / "imaging.csv"
 
 
 def build(out: Path, *pools: Path, expect: int = 0) -> subprocess.CompletedProcess:

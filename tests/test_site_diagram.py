@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from asnatlas import diagram
+from asnatlas.web import diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from asnatlas.escape import fence, html_block, myst, myst_finalize
+from asnatlas.web.escape import fence, html_block, myst, myst_finalize
 
 HOSTILE = [
     "<script>alert(1)</script>",

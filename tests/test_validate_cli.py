@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from asnatlas.cli import main
-from asnatlas.validate_codes import table
+from asnatlas.validate.codes import table
 
 BROKEN = Path(__file__).parent / "data" / "broken"
 TRAILING = BROKEN / "trailing_comma_array"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from asnatlas.validate_codes import ERROR, table
-from asnatlas.validation import validate_path
+from asnatlas.validate.api import validate_path
+from asnatlas.validate.codes import ERROR, table
 
 BROKEN = Path(__file__).parent / "data" / "broken"
 

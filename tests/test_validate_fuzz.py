@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asnatlas.cli import main
-from asnatlas.validate_codes import CODES
-from asnatlas.validation import validate_bytes, validate_data
+from asnatlas.validate.api import validate_bytes, validate_data
+from asnatlas.validate.codes import CODES
 
 BROKEN = Path(__file__).parent / "data" / "broken"
 VALID = next((BROKEN / "missing_member_file").glob("*_asn.json")).read_bytes()

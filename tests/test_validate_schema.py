@@ -8,8 +8,10 @@ from importlib import resources
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asnatlas import catalogue, validate_schema, validate_schema_sync
-from asnatlas.validation import validate_data, validate_text
+from asnatlas.conventions import catalogue
+from asnatlas.validate import schema as validate_schema
+from asnatlas.validate import schema_sync as validate_schema_sync
+from asnatlas.validate.api import validate_data, validate_text
 
 # Keywords the in-browser validator (Ajv, draft 2020-12, strict mode) accepts without options.
 AJV_SAFE = {

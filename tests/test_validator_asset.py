@@ -1,6 +1,6 @@
 """The in-browser validator's assets: fresh against schemas/, self-contained, consistent.
 
-``generator/static/validator/asn-schemas.js`` is compiled from ``schemas/*.json`` by
+``generator/asnatlas/web/static/validator/asn-schemas.js`` is compiled from ``schemas/*.json`` by
 ``tools/ajv`` (Node) and committed, so that building the site needs no Node. Its header
 records the sha256 of every schema file; these tests recompute them, so a schema edit
 without a rebuild fails here, with no Node needed.
@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from asnatlas import site_render, validator_page
-from asnatlas.validate_codes import table
+from asnatlas.validate.codes import table
+from asnatlas.web import render as site_render
+from asnatlas.web import validator_page
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
-STATIC = REPO / "generator" / "static" / "validator"
+STATIC = REPO / "generator" / "asnatlas" / "web" / "static" / "validator"
 ASSET = STATIC / "asn-schemas.js"
 PAGE_JS = STATIC / "validator-page.js"
 AJV = REPO / "tools" / "ajv"

@@ -1,5 +1,5 @@
 // Compiles every JSON Schema in schemas/ into ONE self-contained browser script
-// (generator/static/validator/asn-schemas.js) with Ajv's "standalone validation code".
+// (generator/asnatlas/web/static/validator/asn-schemas.js) with Ajv's "standalone validation code".
 //
 // The output needs no Node and no network at run time: esbuild bundles the few Ajv
 // runtime helpers the generated code requires. The header records the sha256 of each
@@ -25,7 +25,7 @@ const REPO = resolve(HERE, "..", "..");
 function parseArgs(argv) {
   const opts = {
     schemas: join(REPO, "schemas"),
-    out: join(REPO, "generator", "static", "validator", "asn-schemas.js"),
+    out: join(REPO, "generator", "asnatlas", "web", "static", "validator", "asn-schemas.js"),
     check: false,
   };
   for (let i = 0; i < argv.length; i++) {

@@ -1,0 +1,88 @@
+"""``asnatlas build``: the browsable reference site of one or more pools."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from asnatlas.errors import InputError
+
+EXAMPLE = "asnatlas build -o site-out                   build the site from the samples"
+
+DESCRIPTION = """\
+Build a static reference site: run the generator over each POOL, validate every
+association it writes, and render pages for the pools, associations and exposures,
+plus a reference of product types, naming conventions and association types, and a
+page that validates association files in the browser.
+
+With no POOL, the embedded sample pools are used. The output is a plain folder of HTML
+that works offline: open OUT/index.html from disk or serve it from any static host.
+
+Rebuilding into the same OUT is fast: a cache folder next to OUT (.OUT.asnatlas-cache)
+keeps Sphinx's work, and only pages whose content changed are rebuilt. If the build
+fails, the previous site in OUT is left as it was.
+"""
+
+EPILOG = """\
+examples:
+  asnatlas build -o site-out
+      the embedded samples; then open site-out/index.html
+  asnatlas build jw01234_pool.csv jw05678_pool.csv -o program-site
+      the associations of two real pools
+  asnatlas build pools/*.csv -o site-out -j 1
+      one Sphinx process (less memory, slower)
+"""
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    from asnatlas.cli import add_pool_arguments
+
+    parser = subparsers.add_parser(
+        "build", help="build the browsable reference site of pools",
+        description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("pools", nargs="*", metavar="POOL",
+                        help="association pool files (default: the embedded samples)")
+    parser.add_argument("-o", "--output", default="site-out", metavar="OUT",
+                        help="folder to write the site into (default: site-out); replaced "
+                             "only if it is empty or an earlier asnatlas site")
+    parser.add_argument("--version-id", default=None, metavar="ID",
+                        help="version tag in association file names (default: none, so "
+                             "that two builds of the same pools are identical)")
+    parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        metavar="N", help="Sphinx processes (default: 2)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    add_pool_arguments(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from asnatlas import samples
+    from asnatlas.cli import read_pool_from_args
+    from asnatlas.web.build import BuildError, build
+
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be 1 or more, not {args.jobs}")
+    pools = list(args.pools) or [str(samples.path(name)) for name in samples.names()]
+    for path in pools:
+        if not os.path.isfile(path):
+            raise InputError("no such pool file", path)
+    status = None if args.quiet else sys.stderr
+    try:
+        report = build(pools, args.output, version_id=args.version_id, jobs=args.jobs,
+                       read=lambda path: read_pool_from_args(path, args),
+                       read_key=f"{args.pool_format}|{args.delimiter}", status=status)
+    except BuildError as err:
+        print(f"asnatlas: error: {err}", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(f"asnatlas: warning: {warning}", file=sys.stderr)
+    if status is not None:
+        phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
+        print(f"asnatlas: time: {phases}", file=status)
+    print(f"{report.out}/index.html: {report.pools} pools, {report.associations} "
+          f"associations, {report.exposures} exposures, {report.pages} pages "
+          f"({report.changed} changed)")
+    return 0

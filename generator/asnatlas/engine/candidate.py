@@ -1,0 +1,464 @@
+"""An association while it is being built: its rule, matched values, products and members."""
+
+from __future__ import annotations
+
+import re
+from ast import literal_eval
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from asnatlas.conventions.vocabulary import (
+    CORON_EXP_TYPES,
+    DEGRADED_STATUS_NOTOK,
+    DEGRADED_STATUS_OK,
+    EMPTY,
+    LEVEL2B_EXP_TYPES,
+    TSO_EXP_TYPES,
+)
+from asnatlas.rules import Rule, checks
+from asnatlas.rules.constraints import (
+    Group,
+    Item,
+    Matcher,
+    NodeState,
+    Reprocess,
+)
+
+# Off only to prove, in a test, that the engine's shortcuts (entry checks, the index of
+# existing associations) never change a result.
+QUICK_REJECT = True
+CODE_VERSION = "3.0.0"  # the DMS generator version whose output we reproduce
+_LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
+_DIRECT_IMAGE_TYPES = ("nis_image", "nrc_image", "mir_image")
+
+
+@dataclass(frozen=True)
+class Acid:
+    """The candidate an association belongs to: id (``o001``, ``c1000``, ``a3001``) and type."""
+
+    id: str
+    type: str
+
+
+DISCOVERED = Acid("a3001", "DISCOVERED")
+
+
+class Member(dict):
+    """A member entry as written in the JSON, remembering the pool row it came from."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, data: dict, item: Item | None = None):
+        super().__init__(data)
+        self.item = item
+
+    def same_as(self, other: dict) -> bool:
+        return self["expname"] == other["expname"] and self["exptype"] == other["exptype"]
+
+
+class Asn:
+    """One association under construction for `rule` (from ruleset `registry`)."""
+
+    def __init__(self, rule: Rule, registry: str, version_id: str | None, pool_name: str):
+        self.rule = rule
+        self.registry = registry
+        self.pool_name = pool_name
+        self.version_id = version_id
+        self.matcher = Matcher(self, rule.nodes)
+        self.run_init_hook = True
+        self.original_exposure_type: str | None = None
+        self.validity = dict.fromkeys(rule.validity, False)
+        self.item_filenames: set[str] = set()
+        self.filename_log: list[str] = []  # the same, in the order they joined
+        self.sequence = 0
+        self.direct_image: Member | None = None
+        self.order = -1  # creation order, set by the engine
+        # While matching there is one product: its (expname, exptype) pairs and science count.
+        self.member_keys: set[tuple[str, str]] = set()
+        self.science_count = 0
+        self._acid_cache: tuple[int, Acid] | None = None
+        self._named_at = -1  # matcher.changes when id, target and product name were set
+        self.revision = 0
+        data: dict[str, Any] = {
+            "asn_type": "None",
+            "asn_rule": f"{registry}_{rule.name}",
+            "version_id": version_id,
+            "code_version": CODE_VERSION,
+            "degraded_status": DEGRADED_STATUS_OK,
+            "program": "noprogram",
+            "constraints": "No constraints",
+            "asn_id": "a3001",
+        }
+        if rule.level == 2:
+            data["asn_pool"] = "none"
+        else:
+            data["target"] = "none"
+            data["asn_pool"] = "none"
+        self.data = data
+
+    # --- constraint state ----------------------------------------------------------------
+
+    def node(self, name: str) -> NodeState:
+        """The state of the first constraint called `name` (KeyError when there is none)."""
+        node = self.rule.by_name[name]
+        if isinstance(node, Group):
+            raise KeyError(name)  # a group has no value
+        return self.matcher.state(node)
+
+    @property
+    def acid(self) -> Acid:
+        """The candidate, from the value the candidate constraint matched (else discovered)."""
+        node = self.rule.acid_node
+        if node is None:
+            return DISCOVERED
+        found = self.matcher.state(node).found
+        cached = self._acid_cache
+        if cached is not None and cached[0] == len(found):
+            return cached[1]  # found values only grow: same size, same values
+        acid = _parse_acid(re.sub(r"\\", "", "-".join(found))) or DISCOVERED
+        self._acid_cache = (len(found), acid)
+        return acid
+
+    def compact(self) -> None:
+        """Free what only matching needs, once matching is over (finalisation reads named
+        conditions only)."""
+        states = self.matcher.states
+        for node in self.rule.nodes:
+            if node.name is None and states[node.id] is not None:
+                states[node.id] = None
+        self.member_keys = set()
+        self.filename_log = []
+
+    # --- member types ----------------------------------------------------------------------
+
+    def plain_member_type(self, item: Item) -> str:
+        return checks.member_type(item)
+
+    def exposure_type(self, item: Item, default: str = "science") -> str:
+        """The member type this rule gives the exposure (some rules keep state while doing so)."""
+        kind = self.rule.member_type
+        if kind == "lv3":
+            return checks.member_type(item, default)
+        if kind == "aux":
+            result = checks.member_type(item, default)
+            return result if result == "target_acquisition" else "science"
+        original = checks.member_type(item, default)
+        self.original_exposure_type = original
+        result = default if original == "psf" else original
+        if kind == "lv2_special":
+            self.original_exposure_type = result
+            if self.has_science() and result == "imprint":
+                return "imprint"
+            return default
+        if kind == "wfss" and result == "science" and item.get("exp_type") in _DIRECT_IMAGE_TYPES:
+            return "direct_image"
+        if kind == "lrs_nod" and result == "science" and self.node("is_current_patt_num").matched:
+            return "background"
+        return result
+
+    # --- products and members ----------------------------------------------------------
+
+    @property
+    def products(self) -> list[dict]:
+        return self.data.get("products") or []
+
+    @property
+    def current_product(self) -> dict:
+        return self.data["products"][-1]
+
+    def members_by_type(self, member_type: str) -> list[Member]:
+        try:
+            members = self.current_product["members"]
+        except (KeyError, IndexError, TypeError):
+            return []
+        return [m for m in members if m["exptype"].lower() == member_type.lower()]
+
+    def has_science(self) -> bool:
+        return self.science_count >= 1
+
+    def new_product(self, name: str = "undefined") -> None:
+        product = {"name": name, "members": []}
+        if self.data.get("products"):
+            self.data["products"].append(product)
+        else:
+            self.data["products"] = [product]
+
+    # --- matching --------------------------------------------------------------------------
+
+    def add(self, item: Item) -> tuple[bool, list[Reprocess]]:
+        """Offer an exposure: add it when it matches; return (matched, reprocess requests)."""
+        if item["filename"] in self.item_filenames:
+            return True, []
+        match, reprocess = self.matcher.check_all(self.rule.constraints, item)
+        for request in reprocess:
+            if request.rules is None:
+                request.rules = (self.rule,)
+        if match:
+            self.revision += 1  # fixed values or members changed: the engine re-indexes
+            if self.run_init_hook:
+                self._init_hook(item)
+                self.run_init_hook = False
+            self._add(item)
+        force = self.rule.by_name.get("force_match")
+        if force is not None and self.matcher.state(force).value is not None:
+            match = self.matcher.state(force).value
+        return match, reprocess
+
+    def _init_hook(self, item: Item) -> None:
+        from asnatlas.engine.products import product_name
+
+        if self.rule.level == 2:
+            self.data["target"] = item.get("targetid")
+            self.data["program"] = "{:0>5s}".format(item.get("program", ""))
+            self.data["asn_pool"] = self.pool_name
+            self.data["constraints"] = self.rule.summary
+            self.data["asn_id"] = self.acid.id
+            self.data["asn_type"] = self.rule.asn_type
+            self.new_product(product_name(self))
+        else:
+            self.data["asn_type"] = self.rule.asn_type
+            self.new_product()
+            self._update_lv3(item)
+
+    def _add(self, item: Item) -> None:
+        member = self.make_member(item)
+        members = self.current_product["members"]
+        key = (member["expname"], member["exptype"])
+        if key in self.member_keys:  # the same member already (Member equality)
+            return
+        self.member_keys.add(key)
+        if member["exptype"].lower() == "science":
+            self.science_count += 1
+        if self.rule.level == 2:
+            members.append(member)
+            self._note_member(item["filename"])
+            self._update_validity(member)
+            self._update_degraded(member)
+            from asnatlas.engine.products import product_name
+
+            self.current_product["name"] = product_name(self)
+        else:
+            self._update_validity(member)
+            members.append(member)
+            self._note_member(item["filename"])
+            self._update_lv3(item, member)
+
+    def _note_member(self, filename: str) -> None:
+        if filename not in self.item_filenames:
+            self.item_filenames.add(filename)
+            self.filename_log.append(filename)
+
+    def _update_lv3(self, item: Item, member: Member | None = None) -> None:
+        from asnatlas.engine.products import product_name
+
+        self._update_degraded(member)
+        if self.data["program"] == "noprogram":
+            self.data["program"] = "{:0>5s}".format(item.get("program", ""))
+        if self.data["asn_pool"] == "none":
+            self.data["asn_pool"] = self.pool_name
+        if self._named_at == self.matcher.changes:
+            return  # no matched value changed since: the same id, target and name
+        self._named_at = self.matcher.changes
+        self.data["constraints"] = self.rule.summary
+        self.data["asn_id"] = self.acid.id
+        self.data["target"] = self.get_target()
+        self.current_product["name"] = product_name(self)
+
+    def _update_degraded(self, member: Member | None = None) -> None:
+        """Degraded once any member has an EXPOSERR (only the new member can change that)."""
+        if member is None or self.data["degraded_status"] != DEGRADED_STATUS_OK:
+            return
+        if "exposerr" in member and member["exposerr"] not in EMPTY:
+            self.data["degraded_status"] = DEGRADED_STATUS_NOTOK
+
+    def make_member(self, item: Item) -> Member:
+        exposerr = item.get("exposerr")
+        if self.rule.level == 2:
+            expname = rename_to_level2a(item["filename"], self.use_integrations(item))
+            return Member({
+                "expname": expname,
+                "exptype": self.exposure_type(item),
+                "exposerr": exposerr,
+            }, item)
+        exptype = self.exposure_type(item)
+        expname = rename_to_level2(
+            item["filename"], item.get("exp_type"), self.use_integrations(item), exptype
+        )
+        return Member({
+            "expname": expname,
+            "exptype": exptype,
+            "exposerr": exposerr,
+            "asn_candidate": item.get("asn_candidate"),
+        }, item)
+
+    def use_integrations(self, item: Item) -> bool:
+        """Coronagraphy, AMI and time series are calibrated per integration (``*ints``)."""
+        coron = self.rule.coron_ints and _is_coron(item)
+        return coron or _is_ami(item) or self._is_tso(item)
+
+    def _is_tso(self, item: Item) -> bool:
+        if not checks.is_science_pointing(item):
+            return False
+        try:
+            is_tso = self.node("is_tso").value == "t"
+        except KeyError:
+            is_tso = False
+        return (
+            is_tso
+            or checks.value_of(item, "tsovisit") == "t"
+            or checks.value_of(item, "exp_type") in TSO_EXP_TYPES
+        )
+
+    # --- validity ------------------------------------------------------------------------
+
+    def _update_validity(self, member: Member) -> None:
+        for name, validated in self.validity.items():
+            if not validated:
+                self.validity[name] = _VALIDITY_CHECKS[name](self, member)
+
+    @property
+    def is_valid(self) -> bool:
+        return all(self.validity.values()) and bool(self.products)
+
+    # --- Level 3 naming parts ----------------------------------------------------------------
+
+    def _found(self, name: str) -> list[str]:
+        return list(self.node(name).found)
+
+    def get_target(self) -> str:
+        for node in self.rule.nodes[1:]:
+            if node.name == "target":
+                state = self.matcher.states[node.id]
+                if state is not None and state.found:
+                    return "t{:0>3s}".format("-".join(str(v) for v in state.found))
+        return "t000"
+
+    def get_instrument(self) -> str:
+        return "-".join(self._found("instrument"))
+
+    def get_opt_element(self) -> str:
+        if self.direct_image is not None:
+            return _direct_image_opt_element(self.direct_image.item)
+        parts = self._joined_values(("opt_elem", "opt_elem2"))
+        return "-".join(sorted(parts, key=str.lower)) or "clear"
+
+    def get_slit_name(self) -> str:
+        names = list(dict.fromkeys(self._joined_values(("fxd_slit", "fxd_slit2"))))
+        return "-".join(sorted(names, key=str.lower))
+
+    def _joined_values(self, names: tuple[str, ...]) -> list[str]:
+        """Per named condition that exists, its matched values joined by "-" (if set)."""
+        joined = []
+        for name in names:
+            try:
+                values = self._found(name)
+            except KeyError:
+                continue
+            value = "-".join(sorted(values, key=str.lower))
+            if value not in EMPTY:
+                joined.append(value)
+        return joined
+
+    def get_subarray(self) -> str:
+        try:
+            subarray = "-".join(self._found("subarray"))
+        except KeyError:
+            return ""
+        return "" if subarray == "full" else subarray
+
+
+@lru_cache(maxsize=4096)
+def _parse_acid(text: str) -> Acid | None:
+    try:
+        value = literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        value = text
+    try:
+        acid_id, acid_type = value
+    except (ValueError, TypeError):
+        return None
+    return Acid(str(acid_id), str(acid_type))
+
+
+def _is_coron(item: Item) -> bool:
+    if not checks.is_science_pointing(item):
+        return False
+    exp_type = checks.value_of(item, "exp_type")
+    if exp_type not in CORON_EXP_TYPES:
+        return False
+    if exp_type == "nrc_coron" and item.get("subarray") == "full":
+        pupil, detector = item.get("pupil"), item.get("detector")
+        if pupil == "maskbar" and detector in ("nrca1", "nrca2", "nrca3"):
+            return False
+        if pupil == "maskrnd" and detector in ("nrca1", "nrca3", "nrca4"):
+            return False
+    return True
+
+
+def _is_ami(item: Item) -> bool:
+    return checks.is_science_pointing(item) and checks.value_of(item, "exp_type") == "nis_ami"
+
+
+def _direct_image_opt_element(item: Item) -> str:
+    """WFSS products are named after the direct image's filter (and pupil)."""
+    parts = []
+    if str(item.get("instrume", "unknown")).lower() == "miri":
+        if item.get("filter") is not None:
+            parts.append(str(item["filter"]))
+    else:
+        for columns in (("filter", "band"), ("pupil", "grating")):
+            found = checks.first_set(item, columns)
+            if found:
+                parts.append(found[1])
+    return "-".join(sorted(parts, key=str.lower)) or "clear"
+
+
+def rename_to_level2a(level1b_name: str, use_integrations: bool = False) -> str:
+    """``..._uncal.fits`` -> ``..._rate.fits`` (or ``_rateints``); other names unchanged."""
+    match = _LEVEL1B.match(level1b_name)
+    if match is None:
+        return level1b_name
+    suffix = "rateints" if use_integrations else "rate"
+    return f"{match['path']}_{suffix}{match['extension']}"
+
+
+def rename_to_level2(level1b_name: str, exp_type: str | None, use_integrations: bool,
+                     member_exptype: str) -> str:
+    """``..._uncal.fits`` -> the Stage 2 product a Stage 3 association takes as input."""
+    match = _LEVEL1B.match(level1b_name)
+    if match is None:
+        return level1b_name
+    if member_exptype == "background":
+        suffix = "x1d"
+    else:
+        suffix = "cal" if exp_type in LEVEL2B_EXP_TYPES else "rate"
+    if use_integrations:
+        suffix += "ints"
+    return f"{match['path']}_{suffix}{match['extension']}"
+
+
+def _validate_candidates(asn: Asn, member: Member) -> bool:
+    acid_type = asn.acid.type.lower()
+    if acid_type == "observation":
+        return True
+    if acid_type == "background":
+        return any(m["exptype"].lower() == "background" for m in asn.current_product["members"])
+    return False
+
+
+def _has_pair(asn: Asn, member: Member) -> bool:
+    # Checked before the member is appended: the second member completes the pair.
+    return len(asn.current_product["members"]) == 1
+
+
+_VALIDITY_CHECKS = {
+    "has_science": lambda asn, member: member["exptype"] == "science",
+    "has_psf": lambda asn, member: member["exptype"] == "psf",
+    "allowed_candidates": _validate_candidates,
+    "allowed_candidates_any": lambda asn, member: True,
+    "is_type_observation": lambda asn, member: asn.acid.type.lower() == "observation",
+    "is_type_mosaic": lambda asn, member: asn.acid.type.lower() == "mosaic",
+    "is_not_group": lambda asn, member: asn.acid.type.lower() != "group",
+    "has_pair": _has_pair,
+}

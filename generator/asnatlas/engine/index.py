@@ -1,0 +1,275 @@
+"""The index of existing associations: which ones an exposure could possibly join.
+
+From an association's quick pre-check (`constraints.compile_quick_fail`) and its current
+state, `conditions` derives what any exposure needs to avoid certain rejection: fixed
+column values (program, detector, filter...), set columns, a member type, as one or more
+alternatives. `ConditionIndex` keeps the associations in a trie of those conditions, so an
+exposure is offered only to associations with an alternative it meets (plus those it is
+already a member of), in creation order. Skipped offers are exactly those that would fail
+with no effect: the index saves time, it never changes a result.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import insort
+from functools import cache
+
+from asnatlas.conventions.vocabulary import EMPTY
+from asnatlas.engine import candidate
+from asnatlas.engine.candidate import Asn
+from asnatlas.rules import checks
+from asnatlas.rules.constraints import Item, _equal, meets
+
+PRESENT = ""  # condition value meaning "the column is set" (to anything)
+UNSET = "-"  # condition mode and value meaning "the column is not set"
+MATCHES = "~"  # condition mode: the column's value matches the pattern that follows
+MEMBER_TYPE = "@member_type"  # a virtual column: the exposure's DMS member type
+_MAX_ALTERNATIVES = 32
+
+
+class ConditionIndex:
+    """Existing associations in creation order, indexed by what a new member must have.
+
+    From an association's quick pre-check (`constraints.compile_quick_fail`) and its current
+    state, `conditions` derives what any exposure needs to avoid certain rejection: fixed
+    column values (program, detector, filter...), set columns, a member type, as one or more
+    alternatives. An exposure is offered only to associations with an alternative it meets,
+    plus those it is already a member of (they accept it again without checking), in
+    creation order. Conditions only grow stricter as an association fills, so the index is
+    refreshed after every change; an association nothing can join any more leaves it.
+    Skipped offers are exactly those that would fail with no effect.
+    """
+
+    def __init__(self) -> None:
+        self.root = _Node()
+        self.everyone: list[Asn] = []  # every association, for runs without shortcuts
+        self.parts: dict[int, dict[tuple, str | None]] = {}
+        self.items: list[Item] = []
+        self.placed: dict[int, list[list[Asn]]] = {}
+        self.by_filename: dict[str, list[Asn]] = {}
+        self.logged: dict[int, int] = {}
+        self.fingerprints: dict[int, tuple] = {}
+        self.count = 0
+
+    def add(self, asn: Asn) -> None:
+        asn.order = self.count
+        self.count += 1
+        self.everyone.append(asn)
+        self._place(asn)
+        self.members_changed(asn)
+
+    def refresh(self, asn: Asn) -> None:
+        fingerprint = _fingerprint(asn)
+        if fingerprint != self.fingerprints.get(id(asn)):
+            for bucket in self.placed.pop(id(asn), []):
+                bucket.remove(asn)  # empty buckets stay: the same values come back often
+            self._place(asn)
+        self.members_changed(asn)
+
+    def members_changed(self, asn: Asn) -> None:
+        seen = self.logged.get(id(asn), 0)
+        for name in asn.filename_log[seen:]:
+            insort(self.by_filename.setdefault(name, []), asn, key=_by_order)
+        self.logged[id(asn)] = len(asn.filename_log)
+
+    def _place(self, asn: Asn) -> None:
+        self.fingerprints[id(asn)] = _fingerprint(asn)
+        buckets: list[list[Asn]] = []
+        for alternative in conditions(asn) or ():
+            node = self.root
+            for column, value in _in_trie_order(alternative):
+                node = node.children.setdefault(column, {}).setdefault(value, _Node())
+            if not any(bucket is node.asns for bucket in buckets):
+                insort(node.asns, asn, key=_by_order)
+                buckets.append(node.asns)
+        self.placed[id(asn)] = buckets
+
+    def candidates(self, item: Item) -> list[Asn]:
+        """Associations the item may join, in creation order."""
+        if not candidate.QUICK_REJECT:
+            return list(self.everyone)
+        found: list[list[Asn]] = []
+        # An exposure is often looked up several times in a pass (reprocessing): its key
+        # parts never change, so they are kept while the pass lasts.
+        parts = self.parts.get(id(item))
+        if parts is None:
+            parts = self.parts[id(item)] = {}
+            self.items.append(item)  # keeps id(item) from being reused while cached
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.asns:
+                found.append(node.asns)
+            for column, by_value in node.children.items():
+                part = parts.get(column, False)
+                if part is False:
+                    part = parts[column] = _key_part(item, column)
+                if part is not None:
+                    child = by_value.get(part)
+                    if child is not None:
+                        stack.append(child)
+        holders = self.by_filename.get(item.get("filename", ""))
+        if holders:
+            found.append(holders)
+        if len(found) == 1:
+            return list(found[0])
+        unique = {id(asn): asn for bucket in found for asn in bucket}
+        return sorted(unique.values(), key=_by_order)
+
+
+class _Node:
+    """A node of the condition trie: associations whose conditions end here, and deeper ones."""
+
+    __slots__ = ("asns", "children")
+
+    def __init__(self) -> None:
+        self.asns: list[Asn] = []
+        self.children: dict[tuple, dict[str, _Node]] = {}
+
+
+# Conditions are stored in this order of columns so that alternatives share trie prefixes.
+_COLUMN_ORDER = {name: i for i, name in enumerate((
+    "program", "instrume", "exp_type", "detector", "filter", "pupil", "subarray",
+    "targetid", MEMBER_TYPE, "bkgdtarg", "asn_candidate"))}
+
+
+@cache
+def _in_trie_order(alternative: frozenset) -> tuple:
+    """An alternative's conditions in trie order (alternatives recur: cached)."""
+    return tuple(sorted(alternative, key=_condition_order))
+
+
+@cache
+def _condition_order(condition: tuple) -> tuple:
+    column, _value = condition
+    return (_COLUMN_ORDER.get(column[0], len(_COLUMN_ORDER)), repr(column))
+
+
+def _key_part(item: Item, column: tuple) -> str | None:
+    """The item's part of an index key for one condition column (None: cannot meet it)."""
+    name, mode = column[0], column[1]
+    if name == MEMBER_TYPE:
+        value: str | None = member_type_of(item) or "<unknown>"
+    else:
+        value = item.get(name)
+        if value is not None:
+            value = None if value in EMPTY else value.lower()
+    if mode == UNSET:
+        return UNSET if value is None else None
+    if value is None:
+        return None
+    if mode == MATCHES:
+        return PRESENT if meets(value, column[2]) else None
+    return PRESENT if mode == PRESENT else value
+
+
+def _fingerprint(asn: Asn) -> tuple:
+    """Changes whenever the association's index conditions may change."""
+    return asn.matcher.fixed, asn.has_science()
+
+
+def _by_order(asn: Asn) -> int:
+    return asn.order
+
+
+def member_type_of(item: Item) -> str | None:
+    try:
+        return checks.member_type(item)
+    except LookupError:
+        return None
+
+
+Conditions = list[frozenset]  # alternatives, each a set of ((column, mode), value)
+
+
+def conditions(asn: Asn) -> Conditions | None:
+    """What an exposure needs to possibly join `asn` (None: nothing can join it)."""
+    check = asn.rule.quick_fail
+    if check is None:
+        return [frozenset()]
+    # They depend only on the rule's check tree, the values fixed so far and a few facts of
+    # the association; associations of one configuration share them (cached).
+    key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
+           tuple((i, state.literal) for i, state in enumerate(asn.matcher.states)
+                 if state is not None and state.literal is not None))
+    found = _CONDITIONS.get(key, False)
+    if found is False:
+        if len(_CONDITIONS) > 100_000:
+            _CONDITIONS.clear()
+            _CHECKS.clear()
+        found = _CONDITIONS[key] = _conditions(check, asn)
+        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    return found
+
+
+_CONDITIONS: dict[tuple, Conditions | None] = {}
+_CHECKS: dict[int, tuple] = {}
+
+
+def _conditions(check: tuple, asn: Asn) -> Conditions | None:
+    kind, arg = check
+    if kind == "or":  # every part must pass: combine their conditions
+        found_all = []
+        for part in arg:
+            found = _conditions(part, asn)
+            if found is None:
+                return None
+            found_all.append(found)
+        # Single-alternative parts first: they never multiply the alternatives.
+        found_all.sort(key=len)
+        result: Conditions = [frozenset()]
+        for found in found_all:
+            if len(result) * len(found) <= _MAX_ALTERNATIVES:
+                result = [a | b for a in result for b in found]
+        return result
+    if kind == "and":  # any one part may pass: the alternatives of the live parts
+        alternatives: Conditions = []
+        for part in arg:
+            found = _conditions(part, asn)
+            if found is not None:
+                alternatives.extend(found)
+        if not alternatives:
+            return None
+        if frozenset() in alternatives or len(alternatives) > _MAX_ALTERNATIVES:
+            return [frozenset()]
+        return alternatives
+    state = asn.matcher.states[arg.id]
+    value = arg.value if state is None else state.value
+    if kind == "test":
+        if arg.depends_on == "association":
+            if value is not None and not (arg.test or _equal)(value, arg.source(asn, None)):
+                return None
+        elif arg.depends_on == "member_type" and arg.test is None and isinstance(value, str):
+            return [frozenset({((MEMBER_TYPE, "="), value)})]
+        return [frozenset()]
+    sources = arg.sources if state is None else state.sources
+    if arg.undefined or len(sources) != 1:
+        return [frozenset()]
+    exempt: list[frozenset] = []
+    if arg.onlyif is not None:
+        how, member_type = arg.onlyif
+        if how != "unless" or asn.rule.member_type not in ("lv3", "aux"):
+            return [frozenset()]
+        if asn.rule.member_type == "lv3":  # there the member type is the plain DMS one
+            exempt = [frozenset({((MEMBER_TYPE, "="), member_type)})]
+    column = sources[0]
+    fixed = state is not None and state.literal is not None  # fixed by a member
+    if fixed:
+        equal = frozenset({((column, "="), _literal(value))})
+        # An optional condition also passes when the column is not set.
+        unset = [] if arg.required else [frozenset({((column, UNSET), UNSET)})]
+        return [equal, *unset, *exempt]
+    if value is not None:  # a fixed pattern (e.g. an EXP_TYPE list): index by its verdict
+        pattern = tuple(value) if isinstance(value, list) else value
+        matches = frozenset({((column, MATCHES, pattern), PRESENT)})
+        unset = [] if arg.required else [frozenset({((column, UNSET), UNSET)})]
+        return [matches, *unset, *exempt]
+    if arg.required:
+        return [frozenset({((column, PRESENT), PRESENT)}), *exempt]
+    return [frozenset()]
+
+
+def _literal(escaped: str) -> str:
+    """The literal text of a fixed (regex-escaped) value, for exact comparison."""
+    return re.sub(r"\\(.)", r"\1", escaped).lower()

@@ -1,0 +1,588 @@
+"""Constraint trees: the vocabulary the association rules are written in, and how they match.
+
+A rule is a tree of three kinds of node:
+
+- `Attr`: a pool column (or the first set one of several) must be set, and match a value
+  (a regular expression, matched whole and case-insensitively). With ``value=None`` the
+  first exposure that matches *fixes* the value for the rest of the association: all members
+  then share it (e.g. the filter of an image3 product).
+- `Test`: a computed check on the exposure (and possibly on the association so far).
+- `Group`: children combined with ``all``, ``any``, ``notany`` or ``notall``.
+
+Matching an exposure against an association walks the tree in order and may fix values as
+it goes; when the whole tree does not match, every change is undone. Nodes can also ask for
+the exposure to be *reprocessed* later (e.g. a background exposure offered again to every
+existing association of the rule); that request is returned as `Reprocess` entries.
+
+These semantics (including the order of evaluation, which decides what gets fixed first)
+are those of the JWST DMS association generator, so that the same pool gives the same
+associations.
+"""
+
+from __future__ import annotations
+
+import re
+from ast import literal_eval
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import lru_cache
+from typing import Any
+
+from asnatlas.conventions.vocabulary import EMPTY
+
+Item = dict  # a pool row: column -> lower-cased string
+
+
+class WorkOver(IntEnum):
+    """What a reprocessed exposure is offered to (also the queue's priority order)."""
+
+    RULES = 0  # only the rules, to start new associations
+    BOTH = 1  # existing associations and the rules
+    EXISTING = 2  # only existing associations
+    NONSCIENCE = 3  # only existing associations, after everything else
+
+
+@dataclass(eq=False)
+class Attr:
+    """Pool column(s) `sources` must hold a set value matching `value`.
+
+    `value` is a regex, a list of regexes, a callable ``(association) -> regex`` or None
+    (None: any set value; with `unique` the first match fixes it for later members).
+    """
+
+    sources: tuple[str, ...]
+    name: str | None = None
+    value: Any = None
+    required: bool = True  # a missing/unset column fails (else it passes)
+    unique: bool = True  # the first matched value becomes the required value
+    undefined: bool = False  # passes only when the column is NOT set
+    evaluate: bool = False  # parse the value as a Python literal (asn_candidate lists)
+    is_acid: bool = False  # this node's matched value names the candidate (asn_id)
+    # Checked only for some members: ("unless", "background") skips exposures whose member
+    # type is background; ("only", "science") checks science exposures only.
+    onlyif: tuple[str, str] | None = None
+    reprocess: WorkOver | None = None  # on match, offer the exposure again to this
+    only_on_match: bool = False
+    why: str = ""  # what the condition means, in a user's words
+    id: int = field(default=-1, init=False)
+
+
+@dataclass(eq=False)
+class Test:
+    """A computed check: ``test(value, source(association, item))``; equality by default.
+
+    With ``value=None`` it always passes (and, with `unique`, fixes the computed value).
+    """
+
+    source: Callable[[Any, Item], Any] | None = None  # None: the item itself
+    value: Any = None
+    test: Callable[[Any, Any], bool] | None = None
+    name: str | None = None
+    unique: bool = True
+    reprocess_on_match: bool = False
+    reprocess_on_fail: bool = False
+    work_over: WorkOver = WorkOver.BOTH
+    reprocess_rules: tuple | None = None
+    why: str = ""
+    # True when `source` reads association state that matching other exposures changes
+    # (the engine then always evaluates the rule in full, never by its quick pre-check).
+    stateful: bool = False
+    # What `source` depends on, for indexing: "association" (the association only, not the
+    # exposure), "member_type" (the exposure's DMS member type only), or "" (anything).
+    depends_on: str = ""
+    id: int = field(default=-1, init=False)
+
+
+@dataclass(eq=False)
+class Group:
+    """Children combined by `reduce`: ``all``, ``any``, ``notany`` or ``notall``."""
+
+    children: tuple
+    reduce: str = "all"
+    name: str | None = None
+    reprocess_on_match: bool = False
+    reprocess_on_fail: bool = False
+    work_over: WorkOver = WorkOver.BOTH
+    reprocess_rules: tuple | None = None
+    why: str = ""
+    # True for a branch that can only match an association that already has members
+    # (e.g. "an acquisition of an observation already in it"): a new one never takes it.
+    joins_only: bool = False
+    id: int = field(default=-1, init=False)
+
+
+Node = Attr | Test | Group
+
+
+@dataclass
+class Reprocess:
+    """A request to offer exposures again, to `rules` (None: the requesting rule only)."""
+
+    items: list[Item]
+    work_over: WorkOver = WorkOver.BOTH
+    rules: tuple | None = None
+    only_on_match: bool = False
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Pre-order traversal (the order the reference looks constraints up by name)."""
+    yield node
+    if isinstance(node, Group):
+        for child in node.children:
+            yield from walk(child)
+
+
+def number_nodes(root: Node) -> list[Node]:
+    """Give every node of a tree its index; returns the nodes in pre-order."""
+    nodes = list(walk(root))
+    for i, node in enumerate(nodes):
+        node.id = i
+    return nodes
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def first_set(item: Item, sources: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
+    """The first of `sources` that the item has with a set value, as (column, value)."""
+    for source in sources:
+        value = item.get(source)
+        if value is not None and value not in EMPTY:
+            return source, value
+    return None
+
+
+@lru_cache(maxsize=65536)
+def literal(value: str) -> Any:
+    """Parse a Python literal (``[('o001', 'observation')]``), or return the text as is.
+
+    Cached: the same candidate lists recur on many rows. Callers must not modify the result.
+    """
+    try:
+        return literal_eval(value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return value
+
+
+def is_iterable(obj: Any) -> bool:
+    """Lists and sets, not strings or tuples: the values that split an exposure in several."""
+    return not isinstance(obj, (str, tuple)) and hasattr(obj, "__iter__")
+
+
+_REGEXES: dict[str, re.Pattern] = {}
+
+
+def _regex(condition: str) -> re.Pattern:
+    # Unbounded on purpose: one entry per distinct value in the pool, reused many times.
+    pattern = _REGEXES.get(condition)
+    if pattern is None:
+        pattern = _REGEXES[condition] = re.compile("^" + condition + "$", flags=re.IGNORECASE)
+    return pattern
+
+
+def meets(value: str, conditions: Any) -> bool:
+    """Whether `value` matches one of the regexes `conditions`, whole and ignoring case."""
+    if isinstance(conditions, str):
+        return _regex(conditions).match(value) is not None
+    if not is_iterable(conditions):
+        conditions = [conditions]
+    return any(_regex(condition).match(value) for condition in conditions)
+
+
+def _meets_state(value: str, state: NodeState, wanted: Any) -> bool:
+    """`meets`, with a fast path for a value fixed by a member (an escaped literal)."""
+    if state.literal is not None and wanted is state.value:
+        return value.lower() == state.literal
+    return meets(value, wanted)
+
+
+# --- state -------------------------------------------------------------------------------
+
+
+_NO_VALUES: dict = {}  # never written to: states replace it before adding
+
+
+class NodeState:
+    """The mutable part of a leaf inside one association."""
+
+    __slots__ = ("value", "sources", "unique", "found", "matched", "literal")
+
+    def __init__(self, node: Attr | Test):
+        self.value = node.value
+        self.sources = node.sources if isinstance(node, Attr) else None
+        self.unique = node.unique
+        # Insertion-ordered set of matched values; shared empty until the first one.
+        self.found: dict = _NO_VALUES
+        self.matched = False
+        self.literal: str | None = None  # lower-cased text `value` was fixed to, if any
+
+    def snapshot(self) -> tuple:
+        # `found` only grows while matching, so its size is enough to undo additions.
+        return (self.value, self.sources, self.unique, len(self.found), self.matched,
+                self.literal)
+
+    def restore(self, snap: tuple) -> None:
+        (self.value, self.sources, self.unique, size, self.matched, self.literal) = snap
+        while len(self.found) > size:
+            self.found.popitem()
+
+
+class Matcher:
+    """Evaluates a rule's tree for one association, recording changes so they can be undone."""
+
+    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes")
+
+    def __init__(self, asn: Any, nodes: list[Node]):
+        self.asn = asn
+        self.nodes = nodes
+        self.fixed = 0  # how many conditions have had their value fixed by a member
+        # Bumped whenever a matched value is recorded or fixed (never decreases): names
+        # derived from matched values need recomputing only when it moved.
+        self.changes = 0
+        # Leaf states are created when first needed: most rules reject most exposures
+        # after a few conditions, so most leaves of a tried rule are never touched.
+        self.states: list[NodeState | None] = [None] * len(nodes)
+        self.undo: list[tuple[int, tuple | None]] | None = None
+
+    def state(self, node: Attr | Test) -> NodeState:
+        """The leaf's state in this association (created on first use)."""
+        state = self.states[node.id]
+        if state is None:
+            state = self.states[node.id] = NodeState(node)
+        return state
+
+    def _touch(self, node: Attr | Test) -> NodeState:
+        state = self.states[node.id]
+        if state is None:
+            state = self.states[node.id] = NodeState(node)
+            if self.undo is not None:
+                self.undo.append((node.id, None))
+        elif self.undo is not None:
+            self.undo.append((node.id, state.snapshot()))
+        return state
+
+    def check_all(self, root: Group, item: Item) -> tuple[bool, list[Reprocess]]:
+        """Match the item; on failure undo every change made while trying."""
+        self.undo = []
+        matched, reprocess = self.check(root, item)
+        if not matched:
+            for state_id, snap in reversed(self.undo):
+                state = self.states[state_id]
+                if snap is None:
+                    self.fixed -= state.literal is not None
+                    self.states[state_id] = None
+                else:
+                    self.fixed -= state.literal is not None and snap[5] is None
+                    state.restore(snap)
+        self.undo = None
+        return matched, reprocess
+
+    def check(self, node: Node, item: Item) -> tuple[bool, list[Reprocess]]:
+        kind = type(node)
+        if kind is Attr:
+            return self._check_attr(node, item)
+        if kind is Test:
+            return self._check_test(node, item)
+        return self._check_group(node, item)
+
+    def _save(self, node: Attr | Test, state: NodeState) -> None:
+        """Record the state before its first change in this evaluation (for undo)."""
+        if self.undo is not None:
+            self.undo.append((node.id, state.snapshot()))
+
+    def _check_attr(self, node: Attr, item: Item) -> tuple[bool, list[Reprocess]]:
+        # States are saved for undo just before they first change: a member joining an
+        # association usually changes nothing but `matched` on the conditions it meets.
+        state = self.states[node.id]
+        saved = state is None
+        if saved:
+            state = self._touch(node)
+        reprocess: list[Reprocess] = []
+        if node.onlyif is not None and not applies(node, self.asn, item):
+            if node.reprocess is not None:
+                reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
+            matched = True
+        else:
+            matched = self._match_attr(node, state, item, reprocess)
+            if matched is None:  # the value was fixed just now (saved inside)
+                return True, reprocess
+        if state.matched != matched:
+            if not saved:
+                self._save(node, state)
+            state.matched = matched
+        return matched, reprocess
+
+    def _match_attr(self, node: Attr, state: NodeState, item: Item,
+                    reprocess: list[Reprocess]) -> bool | None:
+        found = first_set(item, state.sources)
+        if found is None:
+            return not (node.required and not node.undefined)
+        if node.undefined:
+            return False
+        source, value = found
+        evaled: Any = literal(value) if node.evaluate else value
+        if state.value is None:
+            if is_iterable(evaled):
+                reprocess.append(_split(item, source, list(evaled)))
+                return False
+            text = str(evaled)
+        else:
+            wanted = state.value(self.asn) if callable(state.value) else state.value
+            candidates = evaled if is_iterable(evaled) else [evaled]
+            for chosen in candidates:
+                text = str(chosen)
+                if _meets_state(text, state, wanted):
+                    break
+            else:
+                return False
+            others = [other for other in candidates if other != chosen]
+            if others:
+                reprocess.append(_split(item, source, others))
+        # Pool values are lower case, so a value equal to the fixed one escapes to it.
+        escaped = state.value if text == state.literal else re.escape(text)
+        record = node.name is not None and escaped not in state.found
+        if record or state.unique or not state.matched:
+            self._save(node, state)  # may duplicate the creation record: harmless
+            self.changes += 1
+            if record:  # matched values are only ever looked up by name
+                if state.found is _NO_VALUES:
+                    state.found = {}
+                state.found[escaped] = None
+            if state.unique:
+                state.value = escaped
+                state.sources = (source,)
+                state.unique = False
+                state.literal = text.lower()
+                self.fixed += 1
+            state.matched = True
+        if node.reprocess is not None:
+            reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
+        return None
+
+    def _check_test(self, node: Test, item: Item) -> tuple[bool, list[Reprocess]]:
+        state = self._touch(node)
+        source_value = item if node.source is None else node.source(self.asn, item)
+        satisfied = True
+        if state.value is not None:
+            test = node.test or _equal
+            satisfied = test(state.value, source_value)
+        state.matched = satisfied
+        if satisfied:
+            self.changes += 1
+            if state.unique:
+                state.value = source_value
+            if node.name is not None:  # matched values are only ever looked up by name
+                if state.found is _NO_VALUES:
+                    state.found = {}
+                try:
+                    state.found[state.value] = None
+                except TypeError:  # unhashable (an item): kept by identity
+                    state.found[id(state.value)] = None
+        reprocess = []
+        if (satisfied and node.reprocess_on_match) or (not satisfied and node.reprocess_on_fail):
+            reprocess.append(Reprocess([item], node.work_over, node.reprocess_rules))
+        return satisfied, reprocess
+
+    def _check_group(self, node: Group, item: Item) -> tuple[bool, list[Reprocess]]:
+        matched, nested = _REDUCERS[node.reduce](self, item, node.children)
+        if (matched and node.reprocess_on_match) or (not matched and node.reprocess_on_fail):
+            nested.append([Reprocess([item], node.work_over, node.reprocess_rules)])
+        if len(nested) == 1:
+            return matched, nested[0]
+        return matched, [entry for group in nested for entry in group]
+
+
+def applies(node: Attr, asn: Any, item: Item) -> bool:
+    """Whether an Attr with `onlyif` checks this exposure at all."""
+    how, member_type = node.onlyif
+    is_type = asn.exposure_type(item) == member_type
+    return is_type if how == "only" else not is_type
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def _split(item: Item, source: str, values: list) -> Reprocess:
+    """An exposure listed with several values (e.g. candidates) is retried once per value."""
+    copies = []
+    for value in values:
+        copy = dict(item)
+        copy[source] = str(value)
+        copies.append(copy)
+    return Reprocess(copies)
+
+
+def _reduce_all(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    if not children:
+        return False, []
+    all_match = True
+    negative = None
+    collected = []
+    for child in children:
+        match, reprocess = m.check(child, item)
+        if match:
+            if all_match:
+                collected.append(reprocess)
+        else:
+            all_match = False
+            if not reprocess:
+                negative = None
+                break
+            if negative is None:
+                negative = [reprocess]
+    if not all_match:
+        collected = negative if negative is not None else []
+    return all_match, collected
+
+
+def _reduce_any(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    if not children:
+        return False, []
+    collected = []
+    match = False
+    for child in children:
+        match, reprocess = m.check(child, item)
+        if match:
+            collected = [reprocess]
+            break
+        collected.append(reprocess)
+    return match, collected
+
+
+def _reduce_notany(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    match, collected = _reduce_any(m, item, children)
+    return not match, collected
+
+
+def _reduce_notall(m: Matcher, item: Item, children: tuple) -> tuple[bool, list]:
+    match, collected = _reduce_all(m, item, children)
+    return not match, collected
+
+
+_REDUCERS = {
+    "all": _reduce_all,
+    "any": _reduce_any,
+    "notany": _reduce_notany,
+    "notall": _reduce_notall,
+}
+
+
+# --- quick rejection ---------------------------------------------------------------------
+#
+# Offering an exposure to an association usually fails on an early condition (another
+# detector, another filter...). `compile_quick_fail` derives from a tree a pure predicate
+# that is true only when a full evaluation would certainly fail *and* return no reprocess
+# request: a failing condition of an ``all`` group, or every branch of an ``any`` group.
+# Skipping such evaluations changes nothing but the time taken.
+
+
+def compile_quick_fail(node: Node, pure_member_type: bool = False,
+                       entry: bool = False) -> tuple | None:
+    """A check tree for `certainly_fails`, or None when nothing can be decided early.
+
+    `pure_member_type`: deciding an exposure's member type changes nothing in the
+    association (true of Level 3 rules), so `Attr.onlyif` conditions can be checked early.
+    `entry`: the check is for a *new* association and must read only item columns or the
+    DMS member type (so that verdicts can be cached per distinct values, see
+    `entry_columns`); an ``any`` branch that only joins existing associations
+    (`Group.joins_only`) is left out, since a new association never takes it.
+    """
+    if isinstance(node, Attr):
+        if node.evaluate or callable(node.value):
+            return None
+        if node.onlyif is not None and not pure_member_type:
+            return None
+        return ("attr", node)
+    if isinstance(node, Test):
+        if node.reprocess_on_fail:
+            return None
+        if entry and (node.depends_on != "member_type" or node.test is not None):
+            return None
+        if not entry and node.stateful:
+            return None
+        return ("test", node)
+    if node.reprocess_on_fail:
+        return None
+    if node.reduce == "all":
+        parts = [p for child in node.children
+                 if (p := compile_quick_fail(child, pure_member_type, entry))]
+        # The predicate is pure, so order is free: flatten nested "or"s and try the cheap
+        # attribute checks (fixed values first) before tests and alternatives.
+        flat: list[tuple] = []
+        for part in parts:
+            flat.extend(part[1] if part[0] == "or" else (part,))
+        flat.sort(key=_check_cost)
+        return ("or", tuple(flat)) if flat else None
+    if node.reduce == "any":
+        branches = [child for child in node.children
+                    if not (entry and isinstance(child, Group) and child.joins_only)]
+        parts = tuple(compile_quick_fail(child, pure_member_type, entry) for child in branches)
+        if not parts or any(p is None for p in parts):
+            return None
+        return parts[0] if len(parts) == 1 else ("and", parts)
+    return None
+
+
+def compile_entry_check(node: Node, pure_member_type: bool) -> tuple | None:
+    """`compile_quick_fail` for a new association (see its `entry` parameter)."""
+    return compile_quick_fail(node, pure_member_type, entry=True)
+
+
+def entry_columns(check: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """What an entry check reads: columns by value, columns by presence only, member type.
+
+    On a new association a condition without a fixed value only asks whether the column
+    is set, so only that matters for the verdict (and the cache stays small).
+    """
+    by_value: set[str] = set()
+    by_presence: set[str] = set()
+    member_type = False
+    stack = [check]
+    while stack:
+        kind, arg = stack.pop()
+        if kind in ("or", "and"):
+            stack.extend(arg)
+        elif kind == "test":
+            member_type = True
+        else:
+            (by_presence if arg.value is None else by_value).update(arg.sources)
+            if arg.onlyif is not None:
+                member_type = True
+    return tuple(sorted(by_value)), tuple(sorted(by_presence - by_value)), member_type
+
+
+def _check_cost(check: tuple) -> int:
+    kind, arg = check
+    if kind == "attr":
+        return 0 if arg.value is not None else 1
+    return 2 if kind == "test" else 3
+
+
+def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:
+    """Whether matching `item` certainly fails with no reprocess request (no state change)."""
+    kind, arg = check
+    if kind == "or":
+        return any(certainly_fails(part, matcher, item) for part in arg)
+    if kind == "and":
+        return all(certainly_fails(part, matcher, item) for part in arg)
+    state = matcher.states[arg.id]
+    value = arg.value if state is None else state.value
+    if kind == "attr":
+        if arg.onlyif is not None and not applies(arg, matcher.asn, item):
+            return False
+        found = first_set(item, arg.sources if state is None else state.sources)
+        if found is None:
+            return arg.required and not arg.undefined
+        if arg.undefined:
+            return True
+        if value is None:
+            return False
+        if state is not None:
+            return not _meets_state(found[1], state, value)
+        return not meets(found[1], value)
+    if value is None:
+        return False
+    source_value = item if arg.source is None else arg.source(matcher.asn, item)
+    return not (arg.test or _equal)(value, source_value)

@@ -1,0 +1,411 @@
+"""Build the reference site: pools -> associations -> verdicts -> MyST pages -> Sphinx HTML.
+
+The build keeps a cache next to the output folder (``.<OUT>.asnatlas-cache``) holding
+the MyST sources, Sphinx's doctrees and Sphinx's own HTML output. A source is rewritten
+only when its text changed, so Sphinx re-reads and re-writes only those pages. The
+finished HTML is copied into a temporary folder next to OUT and swapped in at the end: a
+build that fails leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from asnatlas.errors import InputError
+from asnatlas.model import Generated
+from asnatlas.pool import Pool, read_pool
+from asnatlas.web import render as site_render
+from asnatlas.web.plan import Site, plan
+
+#: A file in every site we write: we only ever replace a folder that holds it.
+MARKER = ".asnatlas-site"
+VALIDATOR_TEMPLATE = "validator.md.j2"
+#: Sphinx's own files that are not part of the site: .buildinfo holds a hash of the
+#: config (which names the cache folder), _sources would hold copies of the MyST pages.
+NOT_PUBLISHED = (".buildinfo", "_sources")
+
+
+class BuildError(Exception):
+    """The site could not be built (the previous site, if any, is untouched)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    out: Path
+    pools: int = 0
+    associations: int = 0
+    exposures: int = 0
+    pages: int = 0
+    changed: int = 0
+    warnings: list[str] = field(default_factory=list)
+    #: Seconds spent per phase: generate (read, generate, validate), render, sphinx, publish.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+Generate = Callable[..., Generated]
+
+
+def cache_dir(out: Path) -> Path:
+    """Where the build keeps its sources, doctrees and Sphinx output between runs."""
+    return out.parent / f".{out.name}.asnatlas-cache"
+
+
+def _default_generate() -> Generate:
+    from asnatlas.generate import generate
+
+    return generate
+
+
+def _validate(generated: Generated) -> list[list]:
+    from asnatlas.validate.api import validate_text
+
+    return [validate_text(asn.to_json(), asn.filename) for asn in generated.associations]
+
+
+def read_and_generate(
+    pool_paths: Iterable[str | os.PathLike],
+    *,
+    version_id: str | None = None,
+    read: Callable[[str], Pool] = read_pool,
+    generate: Generate | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Site:
+    """Read every pool, run the generator and validate every association."""
+    generate = generate or _default_generate()
+    paths = [str(p) for p in pool_paths]
+    runs: list[tuple[Pool, Generated, list[list]]] = []
+    for number, path in enumerate(paths, 1):
+        pool = read(path)
+        generated = generate(pool, version_id=version_id)
+        runs.append((pool, generated, _validate(generated)))
+        progress(f"[{number}/{len(paths)}] {pool.name}: {len(pool.rows)} exposures, "
+                 f"{len(generated.associations)} associations")
+    return plan(runs)
+
+
+def _has_validator() -> bool:
+    return resources.files("asnatlas.templates").joinpath(VALIDATOR_TEMPLATE).is_file()
+
+
+def _validator_static() -> Path | None:
+    folder = Path(str(resources.files("asnatlas.web"))) / "static" / "validator"
+    return folder if folder.is_dir() and any(folder.iterdir()) else None
+
+
+def sources(site: Site) -> dict[str, str]:
+    """Every file of the Sphinx source tree: relative path -> text."""
+    validator = _has_validator()
+    files = {f"{name}.md": text for name, text in site_render.pages(site, validator).items()}
+    if validator:
+        from asnatlas.web.validator_page import context as validator_context
+
+        files["validator.md"] = site_render.render(VALIDATOR_TEMPLATE, **validator_context())
+    return files
+
+
+def downloads(site: Site) -> dict[str, str]:
+    """The raw association files offered for download, beside their pages."""
+    return {f"{page.docname}.json": page.asn.to_json() + "\n"
+            for pool in site.pools for page in pool.asns}
+
+
+def sync_tree(root: Path, files: dict[str, str]) -> tuple[int, int]:
+    """Make ``root`` hold exactly ``files``; write only the files whose text changed.
+
+    Unchanged files keep their modification time, which is how Sphinx knows they need
+    no work. Returns the numbers of files written and removed.
+    """
+    written = removed = 0
+    for rel, text in files.items():
+        path = root / rel
+        data = text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written, removed
+
+
+class _Progress(io.TextIOBase):
+    """Sphinx's status stream, thinned to one line per 10% of each phase."""
+
+    _PERCENT = re.compile(r"^(.*?)\[\s*(\d+)%\]")
+
+    def __init__(self, stream: TextIO | None):
+        self.stream = stream
+        self.buffer = ""
+        self.last: dict[str, int] = {}
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        while "\n" in self.buffer:
+            line, self.buffer = self.buffer.split("\n", 1)
+            self._line(line)
+        return len(text)
+
+    def _line(self, line: str) -> None:
+        line = re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+        if not line or self.stream is None:
+            return
+        if line.startswith("build succeeded"):
+            # Its warning count includes the expected ones (site_sphinx.EXPECTED_WARNINGS);
+            # the others are printed by the caller.
+            line = "build succeeded."
+        match = self._PERCENT.match(line)
+        if match:
+            phase, percent = match.group(1).strip(), int(match.group(2))
+            if percent // 10 == self.last.get(phase, -1) // 10 and percent != 100:
+                return
+            self.last[phase] = percent
+            line = f"{phase} {percent}%"
+        elif not line.startswith(("build succeeded", "dumping", "done", "loading",
+                                  "updating", "building", "looking", "writing",
+                                  "copying", "generating", "preparing", "pickling",
+                                  "checking", "waiting", "reading", "no targets")):
+            return
+        print(f"asnatlas: sphinx: {line}", file=self.stream, flush=True)
+
+
+def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
+               status: TextIO | None) -> list[str]:
+    """Run Sphinx's HTML builder; return its warnings (as lines)."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    confdir = Path(str(resources.files("asnatlas.site")))
+    static = [str(confdir / "_static")]
+    validator_static = _validator_static()
+    if validator_static is not None:
+        static.append(str(validator_static))
+    warnings = io.StringIO()
+    overrides = {"html_static_path": static, "html_extra_path": [str(extra)]}
+    with docutils_namespace():
+        app = Sphinx(str(src), str(confdir), str(html), str(doctrees), "html",
+                     confoverrides=overrides, status=_Progress(status), warning=warnings,
+                     freshenv=False, parallel=jobs, keep_going=True)
+        app.build()
+        if app.statuscode:
+            raise BuildError("Sphinx failed: " + " | ".join(warnings.getvalue().splitlines()[-5:]))
+    from asnatlas.web.sphinx_ext import EXPECTED_WARNINGS
+
+    return [line for line in warnings.getvalue().splitlines()
+            if line.strip() and not any(text in line for text in EXPECTED_WARNINGS)]
+
+
+def _expected_outputs(files: dict[str, str], extra: dict[str, str]) -> set[str]:
+    return {rel.removesuffix(".md") + ".html" for rel in files} | set(extra)
+
+
+def _prune_html(html: Path, expected: set[str]) -> None:
+    """Drop pages of documents that no longer exist (Sphinx leaves them behind)."""
+    pools = html / "pools"
+    if not pools.is_dir():
+        return
+    for path in sorted(pools.rglob("*")):
+        if path.is_file() and path.relative_to(html).as_posix() not in expected:
+            path.unlink()
+
+
+def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> str:
+    """A hash of everything a build's output depends on: the pools (names and bytes), the
+    options, and the code, templates, schemas and tool versions that turn them into pages.
+    """
+    import jinja2
+    import myst_parser
+    import pydata_sphinx_theme
+    import sphinx
+
+    from asnatlas import __version__
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps([
+        __version__, sphinx.__version__, myst_parser.__version__,
+        pydata_sphinx_theme.__version__, jinja2.__version__, version_id, read_key, pool_paths,
+    ]).encode("utf-8"))
+    for path in pool_paths:
+        digest.update(Path(path).read_bytes())
+    for package in ("asnatlas", "asnatlas.templates", "asnatlas.site", "asnatlas.schemas"):
+        root = Path(str(resources.files(package)))
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def tree_state(root: Path, previous: dict[str, list]) -> dict[str, list]:
+    """``{path: [size, mtime_ns, sha256]}`` of every file below ``root``.
+
+    Hashes are reused from ``previous`` when size and modification time are unchanged,
+    so checking an unchanged tree of thousands of pages costs only ``stat`` calls.
+    """
+    state: dict[str, list] = {}
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or rel.split("/", 1)[0] in NOT_PUBLISHED:
+            continue
+        info = path.stat()
+        old = previous.get(rel)
+        if old and old[0] == info.st_size and old[1] == info.st_mtime_ns:
+            state[rel] = old
+        else:
+            state[rel] = [info.st_size, info.st_mtime_ns,
+                          hashlib.sha256(path.read_bytes()).hexdigest()]
+    return state
+
+
+def tree_digest(state: dict[str, list]) -> str:
+    """One hash of a tree's content (names and bytes; not times)."""
+    text = json.dumps({rel: value[2] for rel, value in state.items()}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _marker_text(digest: str) -> str:
+    return f"Written by asnatlas build; may be replaced by it.\ncontent {digest}\n"
+
+
+def _published(out: Path, digest: str) -> bool:
+    """True when ``out`` already holds exactly this content (from our last build)."""
+    try:
+        return (out / MARKER).read_text("utf-8") == _marker_text(digest)
+    except OSError:
+        return False
+
+
+def check_output(out: Path) -> None:
+    """Refuse an OUT that holds something else than a site we wrote (or nothing)."""
+    if out.exists() and not (out / MARKER).exists() and (
+        not out.is_dir() or any(out.iterdir())
+    ):
+        raise InputError(
+            "output folder exists and was not written by asnatlas build; "
+            "choose another -o or remove it", str(out))
+
+
+def publish(built: Path, out: Path, digest: str = "") -> None:
+    """Copy ``built`` next to ``out`` and swap it in; the old site goes only at the end."""
+    check_output(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    old: Path | None = None
+    try:
+        target = staging / "site"
+        shutil.copytree(built, target, ignore=lambda folder, names: [
+            name for name in names if Path(folder) == built and name in NOT_PUBLISHED])
+        (target / MARKER).write_text(_marker_text(digest), "utf-8")
+        if out.exists():
+            old = staging / "old"
+            os.replace(out, old)
+        os.replace(target, out)
+    except BaseException:
+        if old is not None and not out.exists():
+            os.replace(old, out)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build(
+    pool_paths: Iterable[str | os.PathLike],
+    out: str | os.PathLike,
+    *,
+    version_id: str | None = None,
+    read: Callable[[str], Pool] = read_pool,
+    read_key: str = "",
+    jobs: int = 2,
+    generate: Generate | None = None,
+    status: TextIO | None = sys.stderr,
+) -> BuildReport:
+    """Build the site for ``pool_paths`` into ``out``.
+
+    ``read`` reads one pool and ``read_key`` names its options (they are part of what
+    decides whether anything changed since the last build).
+    """
+    out = Path(out).absolute()
+    check_output(out)
+    paths = [str(p) for p in pool_paths]
+
+    def say(message: str) -> None:
+        if status is not None:
+            print(f"asnatlas: {message}", file=status, flush=True)
+
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    cache = cache_dir(out)
+    state_file = cache / "published.json"
+    try:
+        previous = json.loads(state_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if not isinstance(previous, dict):
+        previous = {}
+    # Same pools, options and code as the site in OUT: nothing to do (a custom generator
+    # is not part of the key, so it always rebuilds).
+    key = input_key(paths, version_id, read_key) if generate is None else None
+    if key and previous.get("key") == key and _published(out, previous.get("digest", "")):
+        say("nothing changed since the last build")
+        timings["check"] = time.perf_counter() - clock
+        return BuildReport(out=out, **previous.get("report", {}), warnings=[],
+                           timings=timings)
+    site = read_and_generate(paths, version_id=version_id, read=read, generate=generate,
+                             progress=say)
+    timings["generate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    files = sources(site)
+    extra = downloads(site)
+    src, html, doctrees, extra_dir = (cache / "src", cache / "html", cache / "doctrees",
+                                      cache / "extra")
+    for folder in (src, html, doctrees, extra_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    changed, _removed = sync_tree(src, files)
+    sync_tree(extra_dir, extra)
+    timings["render"] = time.perf_counter() - clock
+    say(f"{len(files)} pages, {changed} changed; running Sphinx")
+    clock = time.perf_counter()
+    try:
+        warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status)
+        _prune_html(html, _expected_outputs(files, extra))
+    except BaseException:
+        # The cache may be half-updated: start clean next time. OUT is untouched.
+        shutil.rmtree(cache, ignore_errors=True)
+        raise
+    timings["sphinx"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    state = tree_state(html, previous.get("files", {}))
+    digest = tree_digest(state)
+    if _published(out, digest):
+        say("the site is unchanged")
+    else:
+        publish(html, out, digest)
+    counts = {"pools": len(site.pools), "associations": site.association_count,
+              "exposures": site.exposure_count, "pages": len(files)}
+    state_file.write_text(json.dumps(
+        {"key": key, "digest": digest, "report": counts, "files": state}, sort_keys=True),
+        "utf-8")
+    timings["publish"] = time.perf_counter() - clock
+    return BuildReport(out=out, changed=changed, warnings=warnings, timings=timings, **counts)
