@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 
+from asnatlas.resources import folder as shipped_folder
 from asnatlas.validate.problem import Problem, pointer_join
 
 SCHEMA_FILES = ("asn.schema.json", "asn-level2.schema.json", "asn-level3.schema.json")
@@ -37,7 +37,7 @@ _ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "
 @cache
 def load(name: str) -> dict:
     """One schema file, parsed (cached)."""
-    text = resources.files("asnatlas.schemas").joinpath(name).read_text(encoding="utf-8")
+    text = shipped_folder("schemas").joinpath(name).read_text(encoding="utf-8")
     return json.loads(text)
 
 

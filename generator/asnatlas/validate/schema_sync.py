@@ -14,6 +14,7 @@ import sys
 from importlib import resources
 
 from asnatlas.conventions import catalogue
+from asnatlas.resources import folder as shipped_folder
 
 #: schema file -> the stage whose association types it lists.
 STAGE_OF_SCHEMA = {"asn-level2.schema.json": 2, "asn-level3.schema.json": 3}
@@ -52,11 +53,11 @@ def write() -> None:
 
 
 def _read(name: str) -> dict:
-    return json.loads(resources.files("asnatlas.schemas").joinpath(name).read_text("utf-8"))
+    return json.loads(shipped_folder("schemas").joinpath(name).read_text("utf-8"))
 
 
 def _write(name: str, schema: dict) -> None:
-    path = resources.files("asnatlas.schemas").joinpath(name)
+    path = shipped_folder("schemas").joinpath(name)
     with resources.as_file(path) as real:
         real.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
 

@@ -27,6 +27,7 @@ from typing import TextIO
 from asnatlas.errors import InputError
 from asnatlas.model import Generated
 from asnatlas.pool import Pool, read_pool
+from asnatlas.resources import folder as shipped_folder
 from asnatlas.web import render as site_render
 from asnatlas.web.plan import Site, plan
 
@@ -99,7 +100,7 @@ def read_and_generate(
 
 
 def _has_validator() -> bool:
-    return resources.files("asnatlas.templates").joinpath(VALIDATOR_TEMPLATE).is_file()
+    return shipped_folder("templates").joinpath(VALIDATOR_TEMPLATE).is_file()
 
 
 def _validator_static() -> Path | None:
@@ -197,7 +198,7 @@ def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
-    confdir = Path(str(resources.files("asnatlas.site")))
+    confdir = Path(str(shipped_folder("site")))
     static = [str(confdir / "_static")]
     validator_static = _validator_static()
     if validator_static is not None:
@@ -249,8 +250,9 @@ def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> s
     ]).encode("utf-8"))
     for path in pool_paths:
         digest.update(Path(path).read_bytes())
-    for package in ("asnatlas", "asnatlas.templates", "asnatlas.site", "asnatlas.schemas"):
-        root = Path(str(resources.files(package)))
+    roots = [Path(str(resources.files("asnatlas")))]
+    roots += [Path(str(shipped_folder(name))) for name in ("templates", "site", "schemas")]
+    for root in roots:
         for file in sorted(root.rglob("*")):
             if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")

@@ -12,12 +12,12 @@ import json
 import posixpath
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import jinja2
 
 from asnatlas.conventions import catalogue, naming
+from asnatlas.resources import folder as shipped_folder
 from asnatlas.web import diagram
 from asnatlas.web.escape import MystSafe, fence, html_block
 from asnatlas.web.escape import myst_finalize as _finalize
@@ -32,7 +32,7 @@ _DOCNAME = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
 
 
 def _template_dir() -> str:
-    return str(resources.files("asnatlas.templates"))
+    return str(shipped_folder("templates"))
 
 
 @cache
@@ -258,7 +258,7 @@ def render_exposure(exp: ExpPage, pool: PoolPage, explanations: list | None = No
 @cache
 def reference_tables() -> dict[str, Any]:
     """The two overview tables of association contents and kinds (our own data file)."""
-    text = resources.files("asnatlas.site").joinpath("reference_tables.json").read_text("utf-8")
+    text = shipped_folder("site").joinpath("reference_tables.json").read_text("utf-8")
     return json.loads(text)
 
 
