@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import conformance_pools
+from conftest import conformance_pools, corpus_params
 
 from asnatlas import samples
 from asnatlas.cli import main
@@ -266,11 +266,8 @@ def _check_membership(pool, generated, explainer: Explainer, index: int) -> None
     assert all(r.reason.startswith(r.rule) for r in exp.rejected)
 
 
-@pytest.mark.parametrize("pool_file", conformance_pools() or [None],
-                         ids=lambda p: p.stem if p else "no-corpus")
+@pytest.mark.parametrize("pool_file", corpus_params(conformance_pools()), ids=lambda p: p.stem)
 def test_conformance_membership_and_orphan_reasons(pool_file, conformance_dir):
-    if pool_file is None:
-        pytest.skip("no conformance pools")
     pool = read_pool(str(pool_file))
     generated = generate(pool)
     explainer = Explainer(pool, generated)

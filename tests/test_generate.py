@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CONFORMANCE, SAMPLES_EXPECTED, conformance_pools
+from conftest import CONFORMANCE, SAMPLES_EXPECTED, conformance_pools, corpus_params
 
 from asnatlas import samples
 from asnatlas.engine import candidate
@@ -44,7 +44,7 @@ def assert_same(expected: dict[str, dict], actual: dict[str, dict]) -> None:
         assert actual[name] == data, f"{name} differs"
 
 
-@pytest.mark.parametrize("pool_path", conformance_pools(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pool_path", corpus_params(conformance_pools()), ids=lambda p: p.stem)
 def test_conformance_pool_is_identical(pool_path: Path):
     result = generate(read_pool(str(pool_path)), version_id=VERSION)
     assert_same(expected_files(CONFORMANCE / "expected" / pool_path.stem),
