@@ -14,7 +14,8 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 language = "en"
 
-# Plain CommonMark + tables: no extension that could turn pool text into markup.
+# Plain CommonMark + tables: no extension that could turn pool text into markup, and
+# none that reads files (no "substitution", "html_image", "attrs_*"...).
 myst_enable_extensions: list[str] = []
 myst_heading_anchors = 0
 # Keep data exactly as written: no curly quotes or dashes in file names and values.
@@ -63,3 +64,21 @@ html_theme_options = {
     "header_links_before_dropdown": 4,
 }
 
+
+#: Docutils settings of every page. Pool values are escaped before they reach a page
+#: (asnatlas.web.escape); should a directive get through all the same, it can neither
+#: insert a file of the build machine ({include}, {literalinclude}, {csv-table} :file:)
+#: nor write raw output ({raw}, the raw role, raw inside {eval-rst}). Our own pages use
+#: neither: their HTML blocks are Markdown HTML blocks, which these settings do not touch.
+DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
+
+
+def _lock_down(app, env, docnames) -> None:
+    env.settings.update(DOCUTILS_SETTINGS)
+
+
+def setup(app):
+    # Sphinx builds the docutils settings of each page from env.settings (its defaults
+    # enable file insertion): set ours just before any page is read, on every build.
+    app.connect("env-before-read-docs", _lock_down)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
