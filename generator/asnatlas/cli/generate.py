@@ -7,15 +7,16 @@ import os
 import sys
 import time
 
+from asnatlas import RULES_VERSION
 from asnatlas.cli import add_pool_arguments, read_pool_from_args, sample_path
 from asnatlas.errors import InputError
 from asnatlas.safetext import visible
 
 HELP = "generate the associations of a pool (same files as jwst's asn_generate)"
 
-DESCRIPTION = """\
-Run the JWST DMS association rules (jwst 3.0.0) over an association pool and write one
-JSON file per association. By default both candidate associations (oNNN, c1NNN) and
+DESCRIPTION = f"""\
+Run the JWST DMS association rules (jwst {RULES_VERSION}) over an association pool and write
+one JSON file per association. By default both candidate associations (oNNN, c1NNN) and
 discovered whole-program associations (a3NNN) are made, as in DMS operations.
 
 Files are written to a hidden staging folder and moved into place only when everything
