@@ -77,8 +77,22 @@ def _lock_down(app, env, docnames) -> None:
     env.settings.update(DOCUTILS_SETTINGS)
 
 
+def _drop_file_references(app, doctree) -> None:
+    """Images and download links make Sphinx copy a file into the site; our pages have
+    none (their downloads are plain HTML links), so any found is shown as its text."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    for node in list(doctree.findall(nodes.image)):
+        node.replace_self(nodes.Text(node.get("alt", "")))
+    for node in list(doctree.findall(addnodes.download_reference)):
+        node.replace_self(nodes.Text(node.astext()))
+
+
 def setup(app):
     # Sphinx builds the docutils settings of each page from env.settings (its defaults
     # enable file insertion): set ours just before any page is read, on every build.
     app.connect("env-before-read-docs", _lock_down)
+    # Before Sphinx's own collectors (priority 500) note the files to copy.
+    app.connect("doctree-read", _drop_file_references, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -428,3 +428,12 @@ def test_two_builds_into_one_output_take_turns(tmp_path):
     # The second build ran after the first published: one whole site, the second's.
     assert _site_state(out) == "beta"
     assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("where", ["/proc/asnatlas-test/site", "file/site"])
+def test_build_turns_an_os_error_into_one_line(tmp_path, capsys, where):
+    (tmp_path / "file").write_text("x")
+    out = where if where.startswith("/") else str(tmp_path / where)
+    assert main(["build", "-q", "-o", out, str(IMAGING)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("asnatlas: error: ") and err.count("\n") == 1, err

@@ -140,6 +140,7 @@ def test_sphinx_project_refuses_file_insertion_and_raw_output(tmp_path):
         "# T\n\n```{include} secret.txt\n```\n\n```{literalinclude} secret.txt\n```\n\n"
         "```{raw} html\n<b>RAW-1</b>\n```\n\n```{csv-table}\n:file: secret.txt\n```\n\n"
         "```{eval-rst}\n.. raw:: html\n\n   <i>RAW-2</i>\n\n.. include:: secret.txt\n```\n\n"
+        "![an image](secret.txt)\n\n{download}`a download <secret.txt>`\n\n"
         "<div class=\"ours\"><p>OUR-HTML-BLOCK</p></div>\n")
     messages = io.StringIO()
     with docutils_namespace():
@@ -151,6 +152,10 @@ def test_sphinx_project_refuses_file_insertion_and_raw_output(tmp_path):
     assert secret not in page and "RAW-1" not in page and "RAW-2" not in page
     # Our own pages' HTML blocks are Markdown HTML blocks: still written.
     assert '<div class="ours"><p>OUR-HTML-BLOCK</p></div>' in page
+    # Nor was it copied as an image or a download.
+    for path in (tmp_path / "html").rglob("*"):
+        assert not (path.is_file() and secret.encode() in path.read_bytes()), path
+    assert "an image" in page and "a download" in page
     log = messages.getvalue()
     assert log.count("disabled") >= 4 and "deactivated" in log, log
 
