@@ -437,3 +437,32 @@ def test_build_turns_an_os_error_into_one_line(tmp_path, capsys, where):
     assert main(["build", "-q", "-o", out, str(IMAGING)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("asnatlas: error: ") and err.count("\n") == 1, err
+
+
+KILLED_IN_SPHINX = """
+import os, signal, sys
+from asnatlas.web import build as site_build
+from asnatlas.cli import main
+real = site_build.run_sphinx
+def run_sphinx(*args, **kwargs):
+    real(*args, **kwargs)  # the cache is updated...
+    os.kill(os.getpid(), signal.SIGKILL)  # ...and the run dies before publishing
+site_build.run_sphinx = run_sphinx
+sys.exit(main(["build", "-q", "-j", "1", "-o", *sys.argv[1:]]))
+"""
+
+
+def test_build_killed_before_publishing_keeps_the_old_site_and_drops_the_cache(tmp_path):
+    from asnatlas.web import build as site_build
+
+    out = tmp_path / "site"
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(IMAGING)]) == 0
+    before = snapshot(out)
+    pool_b = tmp_path / "beta.csv"
+    pool_b.write_text(IMAGING.read_text())
+    assert _child(KILLED_IN_SPHINX, str(out), str(pool_b)) == -signal.SIGKILL
+    assert snapshot(out) == before
+    assert safeio.was_interrupted(site_build.cache_dir(out))
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(pool_b)]) == 0
+    assert _site_state(out) == "beta"
+    assert not safeio.was_interrupted(site_build.cache_dir(out))
