@@ -89,6 +89,23 @@ def test_html_values_are_made_visible_before_autoescaping():
     assert html_text('"><svg onload=x>\n') == "&#34;&gt;&lt;svg onload=x&gt;\\n"
 
 
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
+def test_any_value_in_an_html_fragment_stays_one_block_of_its_own_text(value):
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, finalize=html_finalize)
+    fragment = env.from_string('<div class="x">\n<p>{{ v }}</p>\n<p title="{{ v }}">y</p>\n</div>')
+    block = html_block(fragment.render(v=value))
+    tokens = md.parse(block + "\n\nafter")
+    assert [t.type for t in tokens[:1]] == ["html_block"]
+    assert [t.type for t in tokens[1:]] == ["paragraph_open", "inline", "paragraph_close"]
+    assert tokens[2].content == "after"
+    parsed = _Page(tokens[0].content)
+    assert parsed.shape == [("div", ("class",)), ("p", ()), ("p", ("title",))]
+    assert "".join(parsed.text).split("\n")[1] == visible(value)
+    assert parsed.attrs[1] == ("p", "title", visible(value))
+
+
 def test_html_block_has_no_blank_line_and_starts_a_block():
     block = html_block("<p>a</p>\n\n  \n<p>b</p>")
     assert "\n\n" not in block
