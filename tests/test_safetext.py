@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asnatlas.safetext import is_safe, visible, visible_lines
+from asnatlas.safetext import is_safe, visible
 
 
 def test_line_terminators_controls_and_bidi_are_escaped():
@@ -36,7 +36,3 @@ def test_bidi_controls_lone_surrogates_and_non_strings():
     assert visible("\ud800") == "\\ud800"
     visible("x\udfff").encode("utf-8")  # printable anywhere
     assert visible(12) == "12"
-
-
-def test_visible_lines_keeps_only_plain_line_breaks():
-    assert visible_lines("a\nb\r\x1b") == "a\nb\\r\\x1b"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNSAFE", "is_safe", "visible", "visible_lines"]
+__all__ = ["UNSAFE", "is_safe", "visible"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\f": "\\f", "\0": "\\0"}
 
