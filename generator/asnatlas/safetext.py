@@ -45,11 +45,6 @@ def visible(text: object) -> str:
     return UNSAFE.sub(_escape, text if isinstance(text, str) else str(text))
 
 
-def visible_lines(text: str) -> str:
-    """Like `visible` but keeps plain ``\\n`` line breaks (for multi-line messages)."""
-    return "\n".join(visible(line) for line in text.split("\n"))
-
-
 def is_safe(text: str) -> bool:
     """Whether ``text`` has no character that `visible` would escape."""
     return UNSAFE.search(text) is None
