@@ -14,7 +14,8 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 language = "en"
 
-# Plain CommonMark + tables: no extension that could turn pool text into markup.
+# Plain CommonMark + tables: no extension that could turn pool text into markup, and
+# none that reads files (no "substitution", "html_image", "attrs_*"...).
 myst_enable_extensions: list[str] = []
 myst_heading_anchors = 0
 # Keep data exactly as written: no curly quotes or dashes in file names and values.
@@ -63,3 +64,35 @@ html_theme_options = {
     "header_links_before_dropdown": 4,
 }
 
+
+#: Docutils settings of every page. Pool values are escaped before they reach a page
+#: (asnatlas.web.escape); should a directive get through all the same, it can neither
+#: insert a file of the build machine ({include}, {literalinclude}, {csv-table} :file:)
+#: nor write raw output ({raw}, the raw role, raw inside {eval-rst}). Our own pages use
+#: neither: their HTML blocks are Markdown HTML blocks, which these settings do not touch.
+DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
+
+
+def _lock_down(app, env, docnames) -> None:
+    env.settings.update(DOCUTILS_SETTINGS)
+
+
+def _drop_file_references(app, doctree) -> None:
+    """Images and download links make Sphinx copy a file into the site; our pages have
+    none (their downloads are plain HTML links), so any found is shown as its text."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    for node in list(doctree.findall(nodes.image)):
+        node.replace_self(nodes.Text(node.get("alt", "")))
+    for node in list(doctree.findall(addnodes.download_reference)):
+        node.replace_self(nodes.Text(node.astext()))
+
+
+def setup(app):
+    # Sphinx builds the docutils settings of each page from env.settings (its defaults
+    # enable file insertion): set ours just before any page is read, on every build.
+    app.connect("env-before-read-docs", _lock_down)
+    # Before Sphinx's own collectors (priority 500) note the files to copy.
+    app.connect("doctree-read", _drop_file_references, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from asnatlas import __version__, cli, samples
+from asnatlas import RULES_VERSION, __version__, cli, samples
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -50,7 +50,7 @@ def test_each_subcommand_help_has_an_example(name):
 def test_version():
     result = run("--version")
     assert result.returncode == 0
-    assert result.stdout.strip() == f"asnatlas {__version__}"
+    assert result.stdout.strip() == f"asnatlas {__version__} (jwst {RULES_VERSION} rules)"
 
 
 def test_no_command_prints_usage_and_exits_2():

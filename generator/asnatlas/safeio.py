@@ -1,13 +1,62 @@
-"""Writing files so that a failure, a kill or a second run never leaves half a file.
+"""Writing files so that a failure, a kill or a second run never leaves half an output.
 
-Every command that writes a user's file goes through here.
+Every command that writes a user's files goes through here:
+
+- `write_text_atomic`: one file, replaced whole or not at all;
+- `commit_files`: a set of files into a folder (``generate -o DIR``): all of them or none,
+  even when a move fails part-way or the run is killed (the next run undoes what the
+  killed one left half-done);
+- `publish_tree`: a folder swapped in for another (``build -o OUT``) with one atomic
+  exchange where the OS has one, so OUT is always the old tree or the new one;
+- `output_lock` / `locked_output`: one run at a time per output; a second one waits.
+
+Staging folders are hidden and named after their kind; a run only touches them while it
+holds the output's lock, so any it finds are left by a run that was killed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
+import functools
+import inspect
 import os
+import re
+import shutil
+import sys
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+from asnatlas.safetext import visible
+
+#: Prefix of the staging folders of `commit_files` (inside the output folder).
+STAGING_PREFIX = ".asnatlas-staging-"
+#: Staging folders of asnatlas 0.1 (``tempfile.mkdtemp(prefix=".asnatlas-")``): cleaned too.
+_LEGACY_STAGING = re.compile(r"\.asnatlas-[a-z0-9_]{8}")
+_JOURNAL = "journal"
+_DONE = "done"
+_NEW = "new"
+_BACKUP = "backup"
+
+
+class OutputError(Exception):
+    """An output could not be written; the message is one line, made visible."""
+
+
+def describe(err: BaseException, what: str = "cannot write") -> str:
+    """One line for an `OSError` (or the `ValueError` of a NUL in a path)."""
+    if isinstance(err, OSError):
+        reason = err.strerror or str(err)
+        name = err.filename if err.filename is not None else ""
+        text = f"{what} {name}: {reason}" if name else f"{what}: {reason}"
+    else:
+        text = f"{what}: {err}"
+    return visible(text)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
@@ -30,3 +79,341 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+# --- Locks --------------------------------------------------------------------------
+
+
+def _holder(handle: IO[str]) -> str:
+    try:
+        handle.seek(0)
+        text = handle.read().strip()
+    except OSError:
+        return ""
+    return f" (pid {text})" if text.isdigit() else ""
+
+
+@contextlib.contextmanager
+def output_lock(lock_path: str | os.PathLike, label: str,
+                on_wait: Callable[[str], None] | None = None,
+                wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created if needed) for the block.
+
+    The lock is the kernel's (``flock``): a run that is killed releases it. When another
+    run holds it, ``on_wait`` is told (one line naming ``label``) and this one waits,
+    or, with ``wait=False``, an `OutputError` says so. ``lock_path`` may be a folder
+    (locked in place: nothing is created) or a file.
+    """
+    path = os.fspath(lock_path)
+    if os.path.isdir(path):
+        fd = os.open(path, os.O_RDONLY)
+        handle = None
+    else:
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (closed in finally)
+        fd = handle.fileno()
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who = _holder(handle) if handle is not None else ""
+            message = f"another asnatlas run{who} is writing {visible(label)}"
+            if not wait:
+                raise OutputError(f"{message}; try again when it has finished") from None
+            if on_wait is not None:
+                on_wait(f"{message}: waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        if handle is not None:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        yield
+    finally:
+        if handle is not None:
+            handle.close()  # closing releases the lock
+        else:
+            os.close(fd)
+
+
+def _say_on_stderr(message: str) -> None:
+    print(f"asnatlas: {message}", file=sys.stderr, flush=True)
+
+
+def locked_output(lock_of: Callable[[Path], Path], argument: str = "out"):
+    """Decorator: run the function holding the lock ``lock_of(Path(<argument>))``."""
+
+    def decorate(function):
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            out = Path(bound.arguments[argument]).absolute()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with output_lock(lock_of(out), str(out), on_wait=_say_on_stderr):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+# --- A set of files into a folder, all or nothing --------------------------------------
+
+
+def check_name(name: str) -> None:
+    """Refuse a file name that is not one plain name in its folder."""
+    if (not name or name in (".", "..") or "/" in name or "\0" in name
+            or name.startswith(STAGING_PREFIX) or (os.sep != "/" and os.sep in name)):
+        raise OutputError(f"not a plain file name: {visible(name)!r}")
+
+
+def _rollback(staging: Path, folder: Path) -> None:
+    """Undo the moves a journal lists (newest first): replaced files come back from
+    their backups, files that did not exist before are removed. Doing it twice does
+    the same as doing it once."""
+    journal = staging / _JOURNAL
+    try:
+        names = journal.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        names = []
+    for name in reversed(names):
+        if not name:
+            continue
+        backup = staging / _BACKUP / name
+        if backup.exists():
+            # The backup stays until the staging folder goes: a rollback killed half-way
+            # can be done again from the start.
+            restored = staging / "restoring"
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(restored)
+            _keep(backup, restored)
+            os.replace(restored, folder / name)
+        elif not (staging / _NEW / name).exists():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+
+
+def recover(folder: str | os.PathLike) -> int:
+    """Finish what killed runs left in ``folder``: undo their half-done commits and remove
+    their staging folders. Call it only while holding the folder's lock. Returns the
+    number of staging folders removed."""
+    folder = Path(folder)
+    removed = 0
+    with os.scandir(folder) as entries:
+        stale = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False) and (
+            e.name.startswith(STAGING_PREFIX) or _LEGACY_STAGING.fullmatch(e.name))]
+    for staging in sorted(stale):
+        if staging.name.startswith(STAGING_PREFIX) and not (staging / _DONE).exists():
+            _rollback(staging, folder)
+        shutil.rmtree(staging)
+        removed += 1
+    return removed
+
+
+#: Test hook: called with the number of files moved so far, before each move.
+_before_move: Callable[[int], None] | None = None
+
+
+def commit_files(folder: str | os.PathLike, files: Iterable[tuple[str, str]]) -> None:
+    """Write ``files`` (name, UTF-8 text) into ``folder``: all of them, or none.
+
+    Files are written into a hidden staging folder first, then moved into place one by
+    one, each replaced file kept as a hard link in the staging folder until the end. If
+    a move fails, the moved files are taken back and the replaced ones restored; if the
+    run is killed, the next `commit_files` (or `recover`) into the folder does the same.
+    Other files in ``folder`` are left alone. Two runs into the same folder take turns.
+    Raises `OSError` (or `OutputError` for a bad or repeated name).
+    """
+    folder = Path(folder)
+    items = list(files)
+    seen: set[str] = set()
+    for name, _text in items:
+        check_name(name)
+        if name in seen:
+            raise OutputError(f"two files named {visible(name)!r} in one run")
+        seen.add(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    with output_lock(folder, str(folder), on_wait=_say_on_stderr):
+        recover(folder)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        try:
+            _commit(folder, staging, items)
+        except BaseException:
+            # KeyboardInterrupt too: undo now rather than at the next run.
+            _rollback(staging, folder)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _commit(folder: Path, staging: Path, items: list[tuple[str, str]]) -> None:
+    new, backup = staging / _NEW, staging / _BACKUP
+    new.mkdir()
+    backup.mkdir()
+    for name, text in items:
+        with open(new / name, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    with open(staging / _JOURNAL, "w", encoding="utf-8") as journal:
+        for moved, (name, _text) in enumerate(items):
+            if _before_move is not None:
+                _before_move(moved)
+            # Journal first: a kill after this line is undone from it by the next run.
+            journal.write(name + "\n")
+            journal.flush()
+            target = folder / name
+            if target.is_dir() and not target.is_symlink():
+                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
+            if target.exists() or target.is_symlink():
+                _keep(target, backup / name)
+            os.replace(new / name, target)
+    (staging / _DONE).touch()
+
+
+def _keep(target: Path, backup: Path) -> None:
+    """Keep the file about to be replaced, without a moment where ``target`` is missing."""
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        if target.is_symlink():
+            os.symlink(os.readlink(target), backup)
+        else:
+            shutil.copy2(target, backup)
+
+
+# --- A folder swapped in whole ---------------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def exchange(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Swap ``a`` and ``b`` in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the OS or file system has no such call (nothing was changed).
+    """
+    function = _renameat2()
+    if function is None:
+        return False
+    result = function(_AT_FDCWD, os.fsencode(os.fspath(a)), _AT_FDCWD,
+                      os.fsencode(os.fspath(b)), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(b))
+
+
+@dataclass(frozen=True)
+class Swap:
+    """Where `publish_tree` stages a tree for ``out``: ``.<out>.new-*`` beside it."""
+
+    out: Path
+
+    @property
+    def prefix(self) -> str:
+        return f".{self.out.name}.new-"
+
+    def stale(self) -> list[Path]:
+        try:
+            with os.scandir(self.out.parent) as entries:
+                return sorted(Path(e.path) for e in entries
+                              if e.name.startswith(self.prefix) and e.is_dir())
+        except FileNotFoundError:
+            return []
+
+
+#: Test hook: called with a step name ("staged", "moved-old", "swapped") during a swap.
+_swap_step: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if _swap_step is not None:
+        _swap_step(name)
+
+
+def recover_tree(out: str | os.PathLike, complete: Callable[[Path], bool]) -> None:
+    """Clean what a killed `publish_tree` left beside ``out`` (call it holding the lock).
+
+    If ``out`` is missing because the run was killed between the two renames of a swap
+    without exchange, the tree it was replacing (or, if whole, the new one) is put back.
+    ``complete(tree)`` says whether a staged tree is whole.
+    """
+    out = Path(out)
+    for staging in Swap(out).stale():
+        if not out.exists():
+            for candidate in (staging / "site", staging / "old"):
+                if candidate.is_dir() and complete(candidate):
+                    os.replace(candidate, out)
+                    break
+        shutil.rmtree(staging)
+
+
+def publish_tree(fill: Callable[[Path], None], out: str | os.PathLike,
+                 complete: Callable[[Path], bool]) -> None:
+    """Make ``out`` the tree ``fill(folder)`` writes, in one step.
+
+    ``fill`` writes the new tree into a hidden folder beside ``out``; then the two are
+    exchanged atomically (or, without an exchange call, ``out`` is moved aside and the new
+    tree moved in: a kill between the two leaves what `recover_tree` restores). The old
+    tree is removed last. Call it holding the output's lock.
+    """
+    out = Path(out)
+    recover_tree(out, complete)
+    staging = Path(tempfile.mkdtemp(prefix=Swap(out).prefix, dir=out.parent))
+    target = staging / "site"
+    try:
+        fill(target)
+        _step("staged")
+        if out.exists():
+            if not exchange(target, out):
+                os.replace(out, staging / "old")
+                _step("moved-old")
+                os.replace(target, out)
+        else:
+            os.replace(target, out)
+        _step("swapped")
+    except BaseException:
+        old = staging / "old"
+        if not out.exists() and old.exists():
+            os.replace(old, out)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+# --- A cache that a killed run may have left half-updated ------------------------------
+
+_UNFINISHED = "unfinished"
+
+
+def was_interrupted(cache: str | os.PathLike) -> bool:
+    """Whether a run was killed while it updated ``cache`` (between `begin_update` and
+    `end_update`): its content cannot be trusted."""
+    return (Path(cache) / _UNFINISHED).exists()
+
+
+def begin_update(cache: str | os.PathLike) -> None:
+    """Mark ``cache`` as being updated; a kill leaves the mark behind."""
+    Path(cache).mkdir(parents=True, exist_ok=True)
+    (Path(cache) / _UNFINISHED).touch()
+
+
+def end_update(cache: str | os.PathLike) -> None:
+    """The update of ``cache`` is finished and consistent."""
+    with contextlib.suppress(FileNotFoundError):
+        (Path(cache) / _UNFINISHED).unlink()

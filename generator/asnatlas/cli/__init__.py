@@ -15,7 +15,7 @@ import importlib
 import sys
 from typing import TYPE_CHECKING
 
-from asnatlas import __version__
+from asnatlas import CODE_VERSION
 from asnatlas.errors import InputError
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                        or getattr(module, "EXAMPLE", None)]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"asnatlas {__version__}")
+    parser.add_argument("--version", action="version", version=CODE_VERSION)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for _name, module in modules:
         sub = module.add_parser(subparsers)

@@ -7,6 +7,7 @@ import os
 import sys
 
 from asnatlas.errors import InputError
+from asnatlas.safetext import visible
 
 EXAMPLE = "asnatlas build -o site-out                   build the site from the samples"
 
@@ -21,7 +22,8 @@ that works offline: open OUT/index.html from disk or serve it from any static ho
 
 Rebuilding into the same OUT is fast: a cache folder next to OUT (.OUT.asnatlas-cache)
 keeps Sphinx's work, and only pages whose content changed are rebuilt. If the build
-fails, the previous site in OUT is left as it was.
+fails or is killed, OUT is left as it was: the new site is swapped in whole, in one step.
+Two builds into the same OUT take turns (the second waits for the first to finish).
 """
 
 EPILOG = """\
@@ -59,7 +61,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asnatlas import samples
+    from asnatlas import safeio, samples
     from asnatlas.cli import read_pool_from_args
     from asnatlas.web.build import BuildError, build
 
@@ -75,14 +77,16 @@ def run(args: argparse.Namespace) -> int:
                        read=lambda path: read_pool_from_args(path, args),
                        read_key=f"{args.pool_format}|{args.delimiter}", status=status)
     except BuildError as err:
-        print(f"asnatlas: error: {err}", file=sys.stderr)
+        print(f"asnatlas: error: {visible(str(err))}", file=sys.stderr)
         return 1
+    except (OSError, ValueError) as err:  # ValueError: a NUL in a path
+        raise InputError(safeio.describe(err, "cannot write the site:"), args.output) from None
     for warning in report.warnings:
-        print(f"asnatlas: warning: {warning}", file=sys.stderr)
+        print(f"asnatlas: warning: {visible(warning)}", file=sys.stderr)
     if status is not None:
         phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
         print(f"asnatlas: time: {phases}", file=status)
-    print(f"{report.out}/index.html: {report.pools} pools, {report.associations} "
+    print(f"{visible(str(report.out))}/index.html: {report.pools} pools, {report.associations} "
           f"associations, {report.exposures} exposures, {report.pages} pages "
           f"({report.changed} changed)")
     return 0

@@ -7,6 +7,7 @@ import difflib
 import json
 
 from asnatlas.errors import InputError
+from asnatlas.safetext import visible
 
 HELP = "say why exposures are, or are not, in each association"
 EXAMPLE = "asnatlas explain jw01234_pool.csv FILENAME    why an exposure is where it is"
@@ -140,7 +141,7 @@ def run(args) -> int:
         print(json.dumps(data, indent=2))
         return 0
     if not explanations:
-        print(f"{pool.name}: no orphans, every exposure is in an association "
+        print(f"{visible(pool.name)}: no orphans, every exposure is in an association "
               "(name exposures, or --all, to explain them)")
         return 0
     print("\n\n".join(format_text(e) for e in explanations))
@@ -148,7 +149,11 @@ def run(args) -> int:
 
 
 def format_text(exp) -> str:
-    """One exposure's explanation as indented text."""
+    """One exposure's explanation as indented text.
+
+    Each line quotes pool values: it is made `visible` before the lines are joined, so a
+    value can neither add a line nor send a terminal escape sequence.
+    """
     where = f"line {exp.line}, " if exp.line is not None else ""
     lines = [f"{exp.filename}  ({where}EXP_TYPE {exp.exp_type})"]
     lines += [f"  note: {note}" for note in exp.notes]
@@ -164,4 +169,4 @@ def format_text(exp) -> str:
             context = "discovery" if r.candidate == "discovery" else f"candidate {r.candidate}"
             extra = f"; {r.association}" if r.association else ""
             lines.append(f"    - {r.reason}  [{r.kind}, {context}{extra}]")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 
+from asnatlas import RULES_VERSION
 from asnatlas.cli import add_pool_arguments, read_pool_from_args, sample_path
 from asnatlas.errors import InputError
+from asnatlas.safetext import visible
 
 HELP = "generate the associations of a pool (same files as jwst's asn_generate)"
 
-DESCRIPTION = """\
-Run the JWST DMS association rules (jwst 3.0.0) over an association pool and write one
-JSON file per association. By default both candidate associations (oNNN, c1NNN) and
+DESCRIPTION = f"""\
+Run the JWST DMS association rules (jwst {RULES_VERSION}) over an association pool and write
+one JSON file per association. By default both candidate associations (oNNN, c1NNN) and
 discovered whole-program associations (a3NNN) are made, as in DMS operations.
 
-Files are written to a temporary folder and moved into place only when everything
-succeeded; other files in the output folder are left alone.
+Files are written to a hidden staging folder and moved into place only when everything
+succeeded: if a file cannot be moved, or the run is killed, the files moved so far are
+taken back and the ones they replaced restored (a killed run is undone by the next run
+into the same folder). Other files in the output folder are left alone; two runs into
+the same folder take turns.
 """
 
 EPILOG = """\
@@ -89,7 +92,7 @@ def run(args) -> int:
 
     def progress(label: str, step: int, total: int) -> None:
         if show:
-            print(f"\r[{step}/{total}] {label:<40}", end="", file=sys.stderr, flush=True)
+            print(f"\r[{step}/{total}] {visible(label):<40}", end="", file=sys.stderr, flush=True)
 
     result = generate(
         pool,
@@ -105,7 +108,7 @@ def run(args) -> int:
     files = {asn.filename: asn.to_json() for asn in result.associations}
     if args.dry_run:
         for name in files:
-            print(name)
+            print(visible(name))
     else:
         orphans = None
         if args.save_orphans:
@@ -113,9 +116,9 @@ def run(args) -> int:
         _write_all(args.output_dir, files, orphans)
     if not args.quiet:
         seconds = time.perf_counter() - started
-        where = "(dry run)" if args.dry_run else f"in {args.output_dir}"
+        where = "(dry run)" if args.dry_run else f"in {visible(args.output_dir)}"
         print(f"{len(files)} associations, {len(result.orphans)} orphaned exposures, "
-              f"from {len(pool)} rows of {pool.name} {where} [{seconds:.2f} s]",
+              f"from {len(pool)} rows of {visible(pool.name)} {where} [{seconds:.2f} s]",
               file=sys.stderr)
     return 0
 
@@ -129,22 +132,20 @@ def _orphan_table(pool, orphans: list[int]) -> str:
 
 
 def _write_all(output_dir: str, files: dict[str, str], orphans: tuple[str, str] | None) -> None:
-    """Write into a temporary folder beside the output, then move each file into place."""
+    """Commit every file of the run into ``output_dir``, all or nothing (`asnatlas.safeio`)."""
+    from asnatlas import safeio
+
+    items = list(files.items())
+    if orphans is not None:
+        if orphans[0] in files:
+            raise InputError(
+                f"--save-orphans {visible(orphans[0])!r} is the name of an association this "
+                "run writes; choose another name", output_dir)
+        items.append(orphans)
     try:
-        os.makedirs(output_dir, exist_ok=True)
-    except OSError as err:
-        raise InputError(f"cannot create output folder: {err.strerror}", output_dir) from None
-    staging = tempfile.mkdtemp(prefix=".asnatlas-", dir=output_dir)
-    try:
-        for name, text in files.items():
-            with open(os.path.join(staging, name), "w", encoding="utf-8") as fh:
-                fh.write(text)
-        if orphans is not None:
-            with open(os.path.join(staging, orphans[0]), "w", encoding="utf-8") as fh:
-                fh.write(orphans[1])
-        for name in os.listdir(staging):
-            os.replace(os.path.join(staging, name), os.path.join(output_dir, name))
-    except OSError as err:
-        raise InputError(f"cannot write associations: {err.strerror}", output_dir) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        safeio.commit_files(output_dir, items)
+    except (OSError, ValueError) as err:  # ValueError: a NUL in a path
+        raise InputError(safeio.describe(err, "cannot write associations:"),
+                         output_dir) from None
+    except safeio.OutputError as err:
+        raise InputError(str(err), output_dir) from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from asnatlas import CODE_VERSION  # who wrote the file: asnatlas, and which rules
 from asnatlas.conventions.vocabulary import (
     CORON_EXP_TYPES,
     DEGRADED_STATUS_NOTOK,
@@ -28,7 +29,6 @@ from asnatlas.rules.constraints import (
 # Off only to prove, in a test, that the engine's shortcuts (entry checks, the index of
 # existing associations) never change a result.
 QUICK_REJECT = True
-CODE_VERSION = "3.0.0"  # the DMS generator version whose output we reproduce
 _LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
 _DIRECT_IMAGE_TYPES = ("nis_image", "nrc_image", "mir_image")
 

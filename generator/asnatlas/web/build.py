@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,10 +23,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from asnatlas import safeio
 from asnatlas.errors import InputError
 from asnatlas.model import Generated
 from asnatlas.pool import Pool, read_pool
 from asnatlas.resources import folder as shipped_folder
+from asnatlas.safetext import visible
 from asnatlas.web import render as site_render
 from asnatlas.web.plan import Site, plan
 
@@ -309,29 +310,31 @@ def check_output(out: Path) -> None:
             "choose another -o or remove it", str(out))
 
 
+def _complete(tree: Path) -> bool:
+    """Whether ``tree`` is a whole site (the marker is written last)."""
+    return (tree / MARKER).is_file()
+
+
+def lock_file(out: Path) -> Path:
+    """The lock two builds into the same OUT take turns on (beside OUT, never removed)."""
+    return out.parent / f".{out.name}.asnatlas-lock"
+
+
 def publish(built: Path, out: Path, digest: str = "") -> None:
-    """Copy ``built`` next to ``out`` and swap it in; the old site goes only at the end."""
+    """Copy ``built`` next to ``out`` and swap it in (`asnatlas.safeio.publish_tree`): OUT
+    is always the old site or the new one, even if the run is killed."""
     check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    old: Path | None = None
-    try:
-        target = staging / "site"
+
+    def fill(target: Path) -> None:
         shutil.copytree(built, target, ignore=lambda folder, names: [
             name for name in names if Path(folder) == built and name in NOT_PUBLISHED])
         (target / MARKER).write_text(_marker_text(digest), "utf-8")
-        if out.exists():
-            old = staging / "old"
-            os.replace(out, old)
-        os.replace(target, out)
-    except BaseException:
-        if old is not None and not out.exists():
-            os.replace(old, out)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+    safeio.publish_tree(fill, out, _complete)
 
 
+@safeio.locked_output(lock_file)
 def build(
     pool_paths: Iterable[str | os.PathLike],
     out: str | os.PathLike,
@@ -349,17 +352,21 @@ def build(
     decides whether anything changed since the last build).
     """
     out = Path(out).absolute()
+    # What a killed build left: a site moved aside mid-swap, staging folders.
+    safeio.recover_tree(out, _complete)
     check_output(out)
     paths = [str(p) for p in pool_paths]
 
     def say(message: str) -> None:
         if status is not None:
-            print(f"asnatlas: {message}", file=status, flush=True)
+            print(f"asnatlas: {visible(message)}", file=status, flush=True)
 
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     cache = cache_dir(out)
     state_file = cache / "published.json"
+    if safeio.was_interrupted(cache):  # a killed build may have left it half-updated
+        shutil.rmtree(cache)
     try:
         previous = json.loads(state_file.read_text("utf-8"))
     except (OSError, ValueError):
@@ -384,6 +391,7 @@ def build(
                                       cache / "extra")
     for folder in (src, html, doctrees, extra_dir):
         folder.mkdir(parents=True, exist_ok=True)
+    safeio.begin_update(cache)
     changed, _removed = sync_tree(src, files)
     sync_tree(extra_dir, extra)
     timings["render"] = time.perf_counter() - clock
@@ -409,5 +417,6 @@ def build(
     state_file.write_text(json.dumps(
         {"key": key, "digest": digest, "report": counts, "files": state}, sort_keys=True),
         "utf-8")
+    safeio.end_update(cache)
     timings["publish"] = time.perf_counter() - clock
     return BuildReport(out=out, changed=changed, warnings=warnings, timings=timings, **counts)

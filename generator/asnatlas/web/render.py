@@ -19,7 +19,7 @@ import jinja2
 from asnatlas.conventions import catalogue, naming
 from asnatlas.resources import folder as shipped_folder
 from asnatlas.web import diagram
-from asnatlas.web.escape import MystSafe, fence, html_block
+from asnatlas.web.escape import MystSafe, fence, html_block, html_finalize
 from asnatlas.web.escape import myst_finalize as _finalize
 from asnatlas.web.plan import AsnPage, ExpPage, PoolPage, Site, candidates_of, relative
 
@@ -46,7 +46,7 @@ def _environments() -> tuple[jinja2.Environment, jinja2.Environment]:
         "lstrip_blocks": True,
     }
     md = jinja2.Environment(autoescape=False, finalize=_finalize, **common)
-    html = jinja2.Environment(autoescape=True, **common)
+    html = jinja2.Environment(autoescape=True, finalize=html_finalize, **common)
     md.globals.update(html=_html, fence=fence, relative=relative, docref=docref)
     html.globals.update(relative=relative)
     return md, html

@@ -1,0 +1,468 @@
+"""All or nothing on disk: `asnatlas.safeio` under failures, kills and concurrent runs.
+
+Kills are real: a child Python process sets one of safeio's test hooks to SIGKILL itself
+at a chosen point, then the folder is checked as the next run finds it, and after it.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from asnatlas import safeio
+from asnatlas.cli import main
+
+HERE = Path(__file__).resolve().parent
+IMAGING = HERE.parent / "generator" / "asnatlas" / "samples" / "imaging.csv"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every entry below ``folder`` (hidden ones too): name -> content hash or "dir"."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        out[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def eighteen(tag: str) -> list[tuple[str, str]]:
+    return [(f"f{n:02d}_asn.json", f"{tag} {n}\n") for n in range(18)]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """An output folder from an earlier run (6 of the 18 names) plus a file of the user's."""
+    out = tmp_path / "asn"
+    out.mkdir()
+    for name, text in eighteen("old")[::3]:
+        (out / name).write_text(text)
+    (out / "notes.txt").write_text("mine")
+    return out
+
+
+def test_commit_writes_every_file_and_leaves_the_others(folder):
+    safeio.commit_files(folder, eighteen("new"))
+    for name, text in eighteen("new"):
+        assert (folder / name).read_text() == text
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_failure_on_the_13th_of_18_moves_changes_nothing(folder, monkeypatch):
+    before = snapshot(folder)
+
+    def fail(moved: int) -> None:
+        if moved == 12:
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder / "f12"))
+
+    monkeypatch.setattr(safeio, "_before_move", fail)
+    with pytest.raises(PermissionError):
+        safeio.commit_files(folder, eighteen("new"))
+    assert snapshot(folder) == before
+
+
+def test_a_failing_os_replace_is_rolled_back_too(folder, monkeypatch):
+    before = snapshot(folder)
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 13:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        safeio.commit_files(folder, eighteen("new"))
+    monkeypatch.setattr(os, "replace", real)
+    assert snapshot(folder) == before
+
+
+def _child(code: str, *args: str, wait: bool = True) -> subprocess.Popen | int:
+    script = textwrap.dedent(code)
+    process = subprocess.Popen([sys.executable, "-c", script, *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if not wait:
+        return process
+    process.communicate(timeout=600)
+    return process.returncode
+
+
+KILL_DURING_COMMIT = """
+import os, signal, sys
+from asnatlas import safeio
+at = int(sys.argv[2])
+def hook(moved):
+    if moved == at:
+        os.kill(os.getpid(), signal.SIGKILL)
+safeio._before_move = hook
+safeio.commit_files(sys.argv[1], [(f"f{n:02d}_asn.json", f"new {n}\\n") for n in range(18)])
+"""
+
+
+@pytest.mark.parametrize("at", [0, 7, 12, 17])
+def test_a_kill_during_the_commit_is_undone_by_the_next_run(folder, at):
+    before = snapshot(folder)
+    assert _child(KILL_DURING_COMMIT, str(folder), str(at)) == -signal.SIGKILL
+    # The killed run left its staging folder (and, for at > 0, some moved files).
+    assert [p.name for p in folder.iterdir() if p.name.startswith(safeio.STAGING_PREFIX)]
+    assert safeio.recover(folder) == 1
+    assert snapshot(folder) == before
+    # And a run after it writes everything.
+    safeio.commit_files(folder, eighteen("new"))
+    assert (folder / "f17_asn.json").read_text() == "new 17\n"
+
+
+def test_the_next_commit_undoes_a_killed_one_itself(folder):
+    assert _child(KILL_DURING_COMMIT, str(folder), "12") == -signal.SIGKILL
+    safeio.commit_files(folder, [("other_asn.json", "x\n")])
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([n for n, _ in eighteen("old")[::3]] + ["notes.txt",
+                                                                     "other_asn.json"])
+    assert (folder / "f00_asn.json").read_text() == "old 0\n"
+
+
+def test_a_killed_rollback_can_be_done_again(folder, monkeypatch):
+    """Recovery itself killed half-way (simulated by failing it) loses nothing."""
+    before = snapshot(folder)
+    assert _child(KILL_DURING_COMMIT, str(folder), "15") == -signal.SIGKILL
+    staging = next(p for p in folder.iterdir() if p.name.startswith(safeio.STAGING_PREFIX))
+    real = os.replace
+    count = []
+
+    def replace(src, dst):
+        count.append(1)
+        if len(count) == 3:
+            raise OSError(errno.EIO, "simulated kill")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        safeio.recover(folder)
+    monkeypatch.setattr(os, "replace", real)
+    assert staging.exists()
+    safeio.recover(folder)
+    assert snapshot(folder) == before
+
+
+def test_legacy_staging_folders_are_removed(folder):
+    legacy = folder / ".asnatlas-ab12cd_9"
+    legacy.mkdir()
+    (legacy / "jw_asn.json").write_text("{}")
+    safeio.commit_files(folder, eighteen("new"))
+    assert not legacy.exists()
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "a/b", "a\0b", ".asnatlas-staging-x"])
+def test_names_that_are_not_plain_file_names_are_refused(folder, name):
+    before = snapshot(folder)
+    with pytest.raises(safeio.OutputError):
+        safeio.commit_files(folder, [("ok_asn.json", "{}"), (name, "x")])
+    assert snapshot(folder) == before
+
+
+def test_a_repeated_name_is_refused(folder):
+    with pytest.raises(safeio.OutputError, match="two files named"):
+        safeio.commit_files(folder, [("a.json", "1"), ("a.json", "2")])
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from asnatlas import safeio
+with safeio.output_lock(sys.argv[1], "the output"):
+    Path(sys.argv[2]).write_text("locked")
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+def _hold(lock: Path, ready: Path, seconds: float) -> subprocess.Popen:
+    process = _child(HOLD_LOCK, str(lock), str(ready), str(seconds), wait=False)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return process
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_second_run_waits_for_the_lock_or_refuses(tmp_path, kind):
+    lock = tmp_path / ("out" if kind == "folder" else ".out.lock")
+    if kind == "folder":
+        lock.mkdir()
+    holder = _hold(lock, tmp_path / "ready", 2.0)
+    with pytest.raises(safeio.OutputError, match="another asnatlas run.* is writing"):
+        with safeio.output_lock(lock, "the output", wait=False):
+            pass
+    told = []
+    started = time.monotonic()
+    with safeio.output_lock(lock, "the output", on_wait=told.append):
+        # Not before the holder's 2 s with the lock were over.
+        assert time.monotonic() - started > 1.0
+    assert told and "waiting for it to finish" in told[0]
+    holder.communicate()
+
+
+def test_a_killed_holder_releases_the_lock(tmp_path):
+    holder = _hold(tmp_path, tmp_path / "ready", 600)
+    holder.send_signal(signal.SIGKILL)
+    holder.communicate()
+    with safeio.output_lock(tmp_path, "x", wait=False):
+        pass
+
+
+def test_exchange_swaps_two_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a")
+    (b / "x").write_text("b")
+    if not safeio.exchange(a, b):
+        pytest.skip("this OS or file system has no atomic exchange (renameat2)")
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+
+
+# --- publish_tree: killed at every step, with and without the exchange call ------------
+
+KILL_DURING_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+from asnatlas import safeio
+out, step, exchange = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "yes"
+if not exchange:
+    safeio.exchange = lambda a, b: False
+def hook(name):
+    if name == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+safeio._swap_step = hook
+def fill(target):
+    target.mkdir()
+    for n in range(50):
+        (target / f"page{n}.html").write_text("new")
+    (target / "MARK").write_text("whole")
+safeio.publish_tree(fill, out, lambda tree: (tree / "MARK").exists())
+"""
+
+
+def _old_site(out: Path) -> None:
+    out.mkdir()
+    for n in range(40):
+        (out / f"page{n}.html").write_text("old")
+    (out / "MARK").write_text("whole")
+
+
+def _state(out: Path) -> str:
+    pages = {p.read_text() for p in out.glob("page*.html")}
+    count = len(list(out.glob("page*.html")))
+    if pages == {"old"} and count == 40:
+        return "old"
+    if pages == {"new"} and count == 50:
+        return "new"
+    return f"broken: {count} pages {pages}"
+
+
+# With an exchange call there is no "moved-old" step: the swap is one step.
+@pytest.mark.parametrize(("step", "exchange"), [
+    ("staged", "yes"), ("swapped", "yes"), ("staged", "no"), ("moved-old", "no"),
+    ("swapped", "no")])
+def test_a_kill_during_publish_leaves_the_old_or_the_new_tree(tmp_path, step, exchange):
+    out = tmp_path / "out"
+    _old_site(out)
+    assert _child(KILL_DURING_PUBLISH, str(out), step, exchange) == -signal.SIGKILL
+    complete = lambda tree: (tree / "MARK").exists()  # noqa: E731
+    if exchange == "no" and step == "moved-old":
+        # The one moment without an exchange call: OUT is aside, the next run restores it.
+        assert not out.exists()
+        safeio.recover_tree(out, complete)
+    assert _state(out) in ("old", "new")
+    assert _state(out) == ("old" if step == "staged" else "new")
+    safeio.recover_tree(out, complete)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.new-")] == []
+
+
+# --- The commands: generate -o DIR and build -o OUT -----------------------------------
+
+
+def _generate(tmp_path, capsys, *args: str) -> tuple[int, str]:
+    code = main(["generate", str(IMAGING), "-q", *args])
+    err = capsys.readouterr().err
+    return code, err
+
+
+def test_generate_refuses_an_orphan_file_named_like_an_association(tmp_path, capsys):
+    out = tmp_path / "asn"
+    code, err = _generate(tmp_path, capsys, "-o", str(out), "--save-orphans",
+                          "jw90101-o001_image2_00001_asn.json")
+    assert code == 2 and "is the name of an association this run writes" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("make", ["proc", "file-as-folder", "enospc", "erofs", "nul"])
+def test_generate_turns_every_os_error_into_one_line(tmp_path, capsys, monkeypatch, make):
+    out = str(tmp_path / "asn")
+    if make == "proc":
+        out = "/proc/asnatlas-test/asn"
+    elif make == "file-as-folder":
+        (tmp_path / "file").write_text("x")
+        out = str(tmp_path / "file" / "asn")
+    elif make in ("enospc", "erofs"):
+        code = errno.ENOSPC if make == "enospc" else errno.EROFS
+
+        def fail(moved):
+            if moved == 3:
+                raise OSError(code, os.strerror(code), out)
+
+        monkeypatch.setattr(safeio, "_before_move", fail)
+    elif make == "nul":  # not possible from a shell, possible from a program
+        out = str(tmp_path / "a\0b")
+    status, err = _generate(tmp_path, capsys, "-o", out)
+    assert status == 2, err
+    assert err.startswith("asnatlas: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    if make in ("enospc", "erofs"):
+        assert not any(Path(out).glob("*_asn.json"))
+
+
+BUILD_KILLED = """
+import os, signal, sys
+from asnatlas import safeio
+from asnatlas.cli import main
+step = sys.argv[1]
+if sys.argv[2] == "no":
+    safeio.exchange = lambda a, b: False
+def hook(name):
+    if name == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+safeio._swap_step = hook
+sys.exit(main(["build", "-q", "-j", "1", "-o", sys.argv[3], *sys.argv[4:]]))
+"""
+
+
+def _site_state(out: Path) -> str:
+    return "+".join(sorted(p.parent.name for p in (out / "pools").glob("*/index.html")))
+
+
+def test_build_killed_between_the_two_renames_is_restored_by_the_next_build(tmp_path):
+    """Without an exchange call, the worst moment: killed with OUT moved aside."""
+    pool_a, pool_b = tmp_path / "alpha.csv", tmp_path / "beta.csv"
+    pool_a.write_text(IMAGING.read_text())
+    pool_b.write_text(IMAGING.read_text())
+    out = tmp_path / "site"
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(pool_a)]) == 0
+    assert _site_state(out) == "alpha"
+    status = _child(BUILD_KILLED, "moved-old", "no", str(out), str(pool_a), str(pool_b))
+    assert status == -signal.SIGKILL
+    assert not out.exists()  # what the next run must repair
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(pool_a), str(pool_b)]) == 0
+    assert _site_state(out) == "alpha+beta"
+    assert (out / "index.html").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.new-")] == []
+
+
+def test_build_killed_after_the_exchange_leaves_the_new_site(tmp_path):
+    if not safeio.exchange(tmp_path, tmp_path):
+        pytest.skip("this OS or file system has no atomic exchange (renameat2)")
+    out = tmp_path / "site"
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(IMAGING)]) == 0
+    pool_b = tmp_path / "beta.csv"
+    pool_b.write_text(IMAGING.read_text())
+    status = _child(BUILD_KILLED, "swapped", "yes", str(out), str(pool_b))
+    assert status == -signal.SIGKILL
+    assert _site_state(out) == "beta"
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".site.new-")]
+    assert leftovers  # the old site, not yet removed...
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(pool_b)]) == 0
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".site.new-")] == []
+
+
+BUILD_HELD = """
+import sys, time
+from pathlib import Path
+from asnatlas import safeio
+from asnatlas.cli import main
+ready, release = Path(sys.argv[1]), Path(sys.argv[2])
+def hook(name):
+    if name == "staged":  # hold the lock, the new site staged, until the test says so
+        ready.write_text("staged")
+        deadline = time.monotonic() + 300
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+safeio._swap_step = hook
+sys.exit(main(["build", "-q", "-j", "1", "-o", *sys.argv[3:]]))
+"""
+
+
+def test_two_builds_into_one_output_take_turns(tmp_path):
+    out = tmp_path / "site"
+    pool_b = tmp_path / "beta.csv"
+    pool_b.write_text(IMAGING.read_text())
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    first = _child(BUILD_HELD, str(ready), str(release), str(out), str(IMAGING), wait=False)
+    deadline = time.monotonic() + 300
+    while not ready.exists():
+        assert first.poll() is None, first.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    second = subprocess.Popen([sys.executable, "-m", "asnatlas", "build", "-j", "1", "-o",
+                               str(out), str(pool_b)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    first_line = second.stderr.readline()
+    assert "is writing" in first_line and "waiting for it to finish" in first_line
+    assert not out.exists()  # the first has not published yet; the second waits
+    release.write_text("go")
+    _, first_err = first.communicate(timeout=600)
+    _, second_err = second.communicate(timeout=600)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    # The second build ran after the first published: one whole site, the second's.
+    assert _site_state(out) == "beta"
+    assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("where", ["/proc/asnatlas-test/site", "file/site"])
+def test_build_turns_an_os_error_into_one_line(tmp_path, capsys, where):
+    (tmp_path / "file").write_text("x")
+    out = where if where.startswith("/") else str(tmp_path / where)
+    assert main(["build", "-q", "-o", out, str(IMAGING)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("asnatlas: error: ") and err.count("\n") == 1, err
+
+
+KILLED_IN_SPHINX = """
+import os, signal, sys
+from asnatlas.web import build as site_build
+from asnatlas.cli import main
+real = site_build.run_sphinx
+def run_sphinx(*args, **kwargs):
+    real(*args, **kwargs)  # the cache is updated...
+    os.kill(os.getpid(), signal.SIGKILL)  # ...and the run dies before publishing
+site_build.run_sphinx = run_sphinx
+sys.exit(main(["build", "-q", "-j", "1", "-o", *sys.argv[1:]]))
+"""
+
+
+def test_build_killed_before_publishing_keeps_the_old_site_and_drops_the_cache(tmp_path):
+    from asnatlas.web import build as site_build
+
+    out = tmp_path / "site"
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(IMAGING)]) == 0
+    before = snapshot(out)
+    pool_b = tmp_path / "beta.csv"
+    pool_b.write_text(IMAGING.read_text())
+    assert _child(KILLED_IN_SPHINX, str(out), str(pool_b)) == -signal.SIGKILL
+    assert snapshot(out) == before
+    assert safeio.was_interrupted(site_build.cache_dir(out))
+    assert main(["build", "-q", "-j", "1", "-o", str(out), str(pool_b)]) == 0
+    assert _site_state(out) == "beta"
+    assert not safeio.was_interrupted(site_build.cache_dir(out))
