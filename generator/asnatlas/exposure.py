@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from asnatlas.conventions.candidates import parse_candidates
 from asnatlas.pool import NULL, Pool
 
 
@@ -42,30 +42,8 @@ class Exposure:
 
     @property
     def candidates(self) -> tuple[tuple[str, str], ...]:
-        """The ``ASN_CANDIDATE`` list as ``(id, type)`` pairs, e.g. ``(("o001", "observation"),)``.
-
-        Values that are not such a list give an empty tuple.
-        """
+        """The ``ASN_CANDIDATE`` pairs, e.g. ``(("o001", "observation"),)``."""
         return parse_candidates(self.get("asn_candidate"))
-
-
-def parse_candidates(text: str) -> tuple[tuple[str, str], ...]:
-    """Parse an ``ASN_CANDIDATE`` value, e.g. ``[('o001', 'observation')]``."""
-    try:
-        # literal_eval only builds literals; it never runs pool text as code.
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return ()
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
-        value = [value]
-    if not isinstance(value, list):
-        return ()
-    pairs = []
-    for item in value:
-        if (isinstance(item, tuple | list) and len(item) == 2
-                and all(isinstance(v, str) for v in item)):
-            pairs.append((item[0], item[1]))
-    return tuple(pairs)
 
 
 def exposures(pool: Pool) -> list[Exposure]:

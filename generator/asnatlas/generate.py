@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from asnatlas.conventions.candidates import candidate_text, parse_candidates
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
 from asnatlas.engine.run import Ruleset, run
@@ -21,7 +22,7 @@ from asnatlas.errors import InputError
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
 from asnatlas.rules import Rule, all_rules
-from asnatlas.rules.constraints import Attr, is_iterable, literal
+from asnatlas.rules.constraints import Attr
 
 CANDIDATE = "candidate"
 DISCOVER = "discover"
@@ -64,18 +65,7 @@ def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:
     """Candidate ids found in the pool's ASN_CANDIDATE column, grouped by candidate type."""
     by_type: dict[str, dict[str, int]] = {}
     for row in pool.rows:
-        value = literal(row.get("asn_candidate", "null"))
-        if isinstance(value, int) and not isinstance(value, bool):
-            ids = by_type.setdefault("unknown", {})
-            ids[str(value)] = ids.get(str(value), 0) + 1
-            continue
-        if not is_iterable(value) and not isinstance(value, tuple):
-            continue
-        for entry in value:
-            try:
-                cand_id, ctype = entry
-            except (ValueError, TypeError):
-                break
+        for cand_id, ctype in parse_candidates(row.get("asn_candidate", "null")):
             ids = by_type.setdefault(ctype, {})
             ids[cand_id] = ids.get(cand_id, 0) + 1
     return by_type
@@ -89,7 +79,7 @@ def _candidate_pool(pool: Pool, cid: str, ctype: str,
     `rows_by_value` (ASN_CANDIDATE text -> row indices) saves scanning every row per
     candidate; the text match is the same.
     """
-    label = f"[('{cid}', '{ctype}')]"
+    label = candidate_text(cid, ctype)
     if rows_by_value is None:
         rows_by_value = _rows_by_candidate_text(pool)
     indices = sorted(i for text, rows in rows_by_value.items() if cid in text for i in rows)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from ast import literal_eval
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from asnatlas.conventions.candidates import parse_candidate
 from asnatlas.conventions.vocabulary import (
     CORON_EXP_TYPES,
     DEGRADED_STATUS_NOTOK,
@@ -116,7 +115,8 @@ class Asn:
         cached = self._acid_cache
         if cached is not None and cached[0] == len(found):
             return cached[1]  # found values only grow: same size, same values
-        acid = _parse_acid(re.sub(r"\\", "", "-".join(found))) or DISCOVERED
+        pair = parse_candidate(re.sub(r"\\", "", "-".join(found)))
+        acid = Acid(*pair) if pair is not None else DISCOVERED
         self._acid_cache = (len(found), acid)
         return acid
 
@@ -366,19 +366,6 @@ class Asn:
         except KeyError:
             return ""
         return "" if subarray == "full" else subarray
-
-
-@lru_cache(maxsize=4096)
-def _parse_acid(text: str) -> Acid | None:
-    try:
-        value = literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        value = text
-    try:
-        acid_id, acid_type = value
-    except (ValueError, TypeError):
-        return None
-    return Acid(str(acid_id), str(acid_type))
 
 
 def _is_coron(item: Item) -> bool:
