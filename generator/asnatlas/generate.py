@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from asnatlas.conventions.candidates import candidate_text, parse_candidates
+from asnatlas.conventions.naming import format_asn_filename
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
 from asnatlas.engine.run import Ruleset, run
@@ -228,14 +229,9 @@ def _discovered_only(associations: list[Asn], keep_candidates: bool) -> list[Asn
 
 
 def asn_filename(asn: Asn) -> str:
-    """``jw<program>-<acid>[_<version>]_<type>_<NNNNN>_asn.json``, lower case."""
-    program, acid = asn.data["program"], asn.acid.id
-    kind, seq = asn.data["asn_type"], asn.sequence
-    if asn.version_id:
-        name = f"jw{program}-{acid}_{asn.version_id}_{kind}_{seq:05d}_asn"
-    else:
-        name = f"jw{program}-{acid}_{kind}_{seq:05d}_asn"
-    return name.lower() + ".json"
+    """The association's file name (see `naming.format_asn_filename`)."""
+    return format_asn_filename(asn.data["program"], asn.acid.id, asn.data["asn_type"],
+                               asn.sequence, asn.version_id)
 
 
 def _row_of(item: dict | None, row_index: dict[int, int], by_filename: dict[str, int]) -> int:

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from asnatlas.conventions.catalogue import stage_of
+
 
 @dataclass
 class Association:
@@ -35,8 +37,8 @@ class Association:
 
     @property
     def stage(self) -> int:
-        """The pipeline stage that processes it: 2 for ``image2``, ``spec2``... 3 otherwise."""
-        return 2 if str(self.data.get("asn_type", "")).endswith("2") else 3
+        """The pipeline stage that processes it (the catalogue's stage of its type)."""
+        return stage_of(str(self.data.get("asn_type", ""))) or 3
 
     def to_json(self) -> str:
         """The file's text, formatted as the reference writes it."""

@@ -121,6 +121,16 @@ def asn_type(name: str) -> AsnType:
     raise KeyError(f"unknown association type {name!r}")
 
 
+def stage_of(name: str) -> int | None:
+    """The pipeline stage (2 or 3) that processes association type ``name``; None if unknown."""
+    return _stages().get(name)
+
+
+@cache
+def _stages() -> dict[str, int]:
+    return {kind.name: kind.stage for kind in _load()[1]}
+
+
 def asn_type_names() -> list[str]:
     """Every known ``asn_type`` value."""
     return [kind.name for kind in _load()[1]]

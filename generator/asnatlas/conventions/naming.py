@@ -475,15 +475,25 @@ class AsnFileName:
                    "lower-case letters, digits, '.' or '-'", self.version)
 
     def format(self) -> str:
-        version = f"_{self.version}" if self.version is not None else ""
-        return (f"jw{self.program:05d}-{self.acid}{version}_{self.asn_type}"
-                f"_{self.sequence:05d}_asn.json")
+        return format_asn_filename(f"{self.program:05d}", self.acid, self.asn_type,
+                                   self.sequence, self.version)
 
     def __str__(self) -> str:
         return self.format()
 
 
 _ASN_SHAPE = "jw<ppppp>-<acid>(_<version>)_<asn_type>_<NNNNN>_asn.json"
+
+
+def format_asn_filename(program: str, acid: str, asn_type: str, sequence: int,
+                        version: str | None = None) -> str:
+    """``jw<program>-<acid>[_<version>]_<asn_type>_<NNNNN>_asn.json``, lower case.
+
+    Formats the fields as given (no check, unlike `AsnFileName`): the generator names
+    whatever the pool holds. An empty version is left out.
+    """
+    middle = f"_{version}" if version else ""
+    return f"jw{program}-{acid}{middle}_{asn_type}_{sequence:05d}_asn.json".lower()
 
 
 def parse_asn_filename(text: str) -> AsnFileName:

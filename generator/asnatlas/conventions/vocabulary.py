@@ -38,6 +38,13 @@ EXPTYPE_MEMBER_TYPE = {
 
 CORON_EXP_TYPES = ("mir_4qpm", "mir_lyot", "nrc_coron")
 
+# NIRCam full-frame coronagraphy: per mask (PUPIL), the detectors that do not see the
+# target behind it (their exposures are not coronagraphic).
+NRC_CORON_UNMASKED_DETECTORS: dict[str, tuple[str, ...]] = {
+    "maskbar": ("nrca1", "nrca2", "nrca3"),
+    "maskrnd": ("nrca1", "nrca3", "nrca4"),
+}
+
 IMAGE2_SCIENCE_EXP_TYPES = (
     "fgs_image", "mir_4qpm", "mir_image", "mir_lyot", "nis_ami", "nis_image", "nrc_coron",
     "nrc_image", "nrs_mimf", "nrc_tsimage",

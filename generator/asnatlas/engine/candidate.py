@@ -13,6 +13,7 @@ from asnatlas.conventions.vocabulary import (
     DEGRADED_STATUS_OK,
     EMPTY,
     LEVEL2B_EXP_TYPES,
+    NRC_CORON_UNMASKED_DETECTORS,
     TSO_EXP_TYPES,
 )
 from asnatlas.rules import Rule, checks
@@ -375,10 +376,8 @@ def _is_coron(item: Item) -> bool:
     if exp_type not in CORON_EXP_TYPES:
         return False
     if exp_type == "nrc_coron" and item.get("subarray") == "full":
-        pupil, detector = item.get("pupil"), item.get("detector")
-        if pupil == "maskbar" and detector in ("nrca1", "nrca2", "nrca3"):
-            return False
-        if pupil == "maskrnd" and detector in ("nrca1", "nrca3", "nrca4"):
+        unmasked = NRC_CORON_UNMASKED_DETECTORS.get(item.get("pupil"), ())
+        if item.get("detector") in unmasked:
             return False
     return True
 

@@ -8,6 +8,7 @@ from asnatlas.conventions.vocabulary import (
     ACQ_EXP_TYPES,
     EXPTYPE_MEMBER_TYPE,
     NIS_SOSS_UNCALIBRATED_FILTERS,
+    NRC_CORON_UNMASKED_DETECTORS,
     NRS_FSS_VALID_LAMP_OPTICAL_PATHS,
     NRS_FSS_VALID_OPTICAL_PATHS,
     NRS_IFU_VALID_OPTICAL_PATHS,
@@ -111,9 +112,7 @@ def nrccoron_valid_detector(item: Item) -> bool:
     detector, subarray, pupil = values
     if subarray != "full":
         return True
-    if pupil == "maskbar" and detector in ("nrca1", "nrca2", "nrca3"):
-        return False
-    return not (pupil == "maskrnd" and detector in ("nrca1", "nrca3", "nrca4"))
+    return detector not in NRC_CORON_UNMASKED_DETECTORS.get(pupil, ())
 
 
 def nissoss_calibrated_filter(item: Item) -> bool:

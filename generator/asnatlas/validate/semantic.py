@@ -16,7 +16,7 @@ from pathlib import Path
 from asnatlas.conventions import catalogue, naming
 from asnatlas.conventions.suffixes import remove_suffix
 from asnatlas.validate.problem import Problem, pointer_join
-from asnatlas.validate.schema import known_keys, level2_types, level3_types, schema_for
+from asnatlas.validate.schema import known_keys, schema_for
 
 # Member roles whose suffix tells the stage (catalogue files such as sourcecat do not).
 _STAGED_ROLES = {2: frozenset({"science", "background", "imprint", "selfcal"}),
@@ -48,13 +48,7 @@ def check(data: object, filename: str | None = None, check_files: bool = False) 
 def stage_of(data: dict) -> int | None:
     """2 or 3 from ``asn_type``; None when the type is unknown."""
     asn_type = data.get("asn_type")
-    if not isinstance(asn_type, str):
-        return None
-    if asn_type in level2_types():
-        return 2
-    if asn_type in level3_types():
-        return 3
-    return None
+    return catalogue.stage_of(asn_type) if isinstance(asn_type, str) else None
 
 
 def _suffix(expname: str) -> str | None:
