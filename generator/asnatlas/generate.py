@@ -19,7 +19,7 @@ from asnatlas.conventions.naming import format_asn_filename
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
 from asnatlas.engine.run import Ruleset, run
-from asnatlas.errors import InputError
+from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
 from asnatlas.rules import Rule, all_rules
@@ -151,7 +151,7 @@ def generate(
             r.with_global(in_candidate) for r in base_rules
             if cid.startswith("a") or can_be_valid(r, ctype)
         ])
-        found = run([item for _, item in rows], ruleset, version_id, pool.name)
+        found = _run([item for _, item in rows], ruleset, version_id, pool)
         _point_members_at_pool_rows(found, {id(item): index for index, item in rows}, pool)
         associations.extend(found)
 
@@ -163,7 +163,7 @@ def generate(
         ruleset = Ruleset(DISCOVER, [
             rule for rule in base_rules if can_be_valid(rule, DISCOVERED.type)
         ])
-        found = run(pool.rows, ruleset, version_id, pool.name)
+        found = _run(pool.rows, ruleset, version_id, pool)
         associations = _discovered_only(associations + found, keep_candidates=all_candidates)
         resequence(associations)
 
@@ -180,6 +180,17 @@ def generate(
         associations=associations_out,
         orphans=[i for i in range(len(pool.rows)) if i not in used],
     )
+
+
+def _run(items: list[dict], ruleset: Ruleset, version_id: str | None, pool: Pool) -> list[Asn]:
+    """`run`, with an exposure whose member type is undecidable reported at its pool line."""
+    try:
+        return run(items, ruleset, version_id, pool.name)
+    except MemberTypeError as err:
+        names = [row.get("filename") for row in pool.rows]
+        index = names.index(err.filename) if err.filename in names else None
+        line = pool.lines[index] if index is not None and index < len(pool.lines) else None
+        raise InputError(err.message, pool.path, line) from None
 
 
 def _point_members_at_pool_rows(asns: list[Asn], copies: dict[int, int], pool: Pool) -> None:

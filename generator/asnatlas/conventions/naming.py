@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asnatlas.conventions import catalogue
+from asnatlas.errors import AsnatlasError
 
 DETECTORS: tuple[str, ...] = (
     "nrca1", "nrca2", "nrca3", "nrca4", "nrcalong",
@@ -45,7 +46,7 @@ CANDIDATE_KINDS: dict[str, str] = {
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-class NamingError(ValueError):
+class NamingError(AsnatlasError, ValueError):
     """A name that does not follow the JWST convention.
 
     ``name`` is the whole name, ``part`` the part that is wrong, ``expected`` what the
@@ -59,10 +60,6 @@ class NamingError(ValueError):
         self.found = found
         got = f" but found {found!r}" if found is not None else ""
         super().__init__(f"{name!r}: {part}: expected {expected}{got}")
-
-
-#: Alias kept for readers looking for the ``NameError_`` spelling of the issue.
-NameError_ = NamingError
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -18,6 +18,7 @@ from functools import cache
 from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine import candidate
 from asnatlas.engine.candidate import Asn
+from asnatlas.errors import MemberTypeError
 from asnatlas.rules import checks
 from asnatlas.rules.constraints import Item, _equal, meets
 
@@ -176,7 +177,7 @@ def _by_order(asn: Asn) -> int:
 def member_type_of(item: Item) -> str | None:
     try:
         return checks.member_type(item)
-    except LookupError:
+    except MemberTypeError:
         return None
 
 

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from asnatlas.engine.candidate import Asn
+from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.explain.drops import Fate, WrittenIndex, fates
 from asnatlas.explain.trace import Recording, TracingMatcher, cache_key, first_failure
 from asnatlas.explain.wording import Wording, word
@@ -452,7 +453,7 @@ class Explainer:
 def _is_acquisition(row: dict) -> bool:
     try:
         return checks.member_type(row) == "target_acquisition"
-    except LookupError:
+    except MemberTypeError:
         return False
 
 
@@ -476,11 +477,12 @@ def explain_pool(pool: Pool, generated: Generated, rows: list[int] | None = None
                  rule: str | None = None) -> list[ExposureExplanation]:
     """Explanations of the pool's exposures `rows` (default: every row), in that order.
 
-    `rule` limits the explanation to one rule (by name, e.g. ``Asn_Lv3Image``).
+    `rule` limits the explanation to one rule (by name, e.g. ``Asn_Lv3Image``; an unknown
+    name raises `InputError`).
     """
     explainer = Explainer(pool, generated)
     if rule is not None and rule not in explainer.by_name:
-        raise KeyError(rule)
+        raise InputError(f"no rule {rule!r}; rules: " + ", ".join(rule_names()))
     indices = range(len(pool.rows)) if rows is None else rows
     return [explainer.explain(i, rule) for i in indices]
 

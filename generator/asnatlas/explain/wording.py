@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from asnatlas.errors import MemberTypeError
 from asnatlas.explain.trace import Failure, Outcome, first_failed_leaf
 from asnatlas.explain.trace import actual as actual_of
 from asnatlas.rules.constraints import Attr, Group, Test, first_set, is_iterable
@@ -258,6 +259,6 @@ def _member_type(asn: Any, item: dict, as_member: bool = False) -> str | None:
         return None
     try:
         return asn.exposure_type(item) if as_member else asn.plain_member_type(item)
-    except LookupError:
+    except MemberTypeError:
         return None
 

@@ -14,6 +14,7 @@ from asnatlas.conventions.vocabulary import (
     NRS_IFU_VALID_OPTICAL_PATHS,
     SPECIAL_EXPOSURE_FLAGS,
 )
+from asnatlas.errors import MemberTypeError
 from asnatlas.rules.constraints import Item, first_set
 
 
@@ -24,15 +25,21 @@ def value_of(item: Item, column: str) -> str | None:
 
 
 def member_type(item: Item, default: str = "science") -> str:
-    """The member type DMS gives an exposure: from PNTGTYPE, EXP_TYPE, then the flags."""
+    """The member type DMS gives an exposure: from PNTGTYPE, EXP_TYPE, then the flags.
+
+    Raises `MemberTypeError` when the exposure has no EXP_TYPE (and a science pointing).
+    """
     get = item.get
-    return _member_type(get("pntgtype"), get("exp_type"), get("is_psf"), get("is_imprt"),
-                        get("bkgdtarg"), default)
+    member = _member_type(get("pntgtype"), get("exp_type"), get("is_psf"), get("is_imprt"),
+                          get("bkgdtarg"), default)
+    if member is None:
+        raise MemberTypeError(get("filename"))
+    return member
 
 
 @lru_cache(maxsize=4096)
 def _member_type(pntgtype: str | None, exp_type: str | None, is_psf: str | None,
-                 is_imprt: str | None, bkgdtarg: str | None, default: str) -> str:
+                 is_imprt: str | None, bkgdtarg: str | None, default: str) -> str | None:
     # Cached on the five columns it reads: pools repeat a few combinations many times.
     item = {"pntgtype": pntgtype, "exp_type": exp_type, "is_psf": is_psf,
             "is_imprt": is_imprt, "bkgdtarg": bkgdtarg}
@@ -42,7 +49,7 @@ def _member_type(pntgtype: str | None, exp_type: str | None, is_psf: str | None,
         return pntgtype
     exp_type = value_of(item, "exp_type")
     if exp_type is None:
-        raise LookupError("Exposure type cannot be determined")
+        return None  # no EXP_TYPE: undecidable (the caller raises, naming the exposure)
     result = EXPTYPE_MEMBER_TYPE.get(exp_type, default)
     if result != "science":
         return result

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from asnatlas.errors import InputError
+from asnatlas.errors import AsnatlasError, InputError
 from asnatlas.model import Generated
 from asnatlas.pool import Pool, read_pool
 from asnatlas.resources import folder as shipped_folder
@@ -39,7 +39,7 @@ VALIDATOR_TEMPLATE = "validator.md.j2"
 NOT_PUBLISHED = (".buildinfo", "_sources")
 
 
-class BuildError(Exception):
+class BuildError(AsnatlasError):
     """The site could not be built (the previous site, if any, is untouched)."""
 
 

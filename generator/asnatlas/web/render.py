@@ -127,18 +127,13 @@ def _candidate(acid: str) -> str:
 
 
 def _suffix(suffix: str) -> str:
-    try:
-        product = catalogue.product_type(suffix)
-    except KeyError:
-        return suffix
-    return f"{suffix}: {product.description}"
+    product = catalogue.product_type(suffix)
+    return suffix if product is None else f"{suffix}: {product.description}"
 
 
 def pipeline_of(asn_type: str) -> str:
-    try:
-        return ", ".join(catalogue.asn_type(asn_type).pipelines)
-    except KeyError:
-        return "unknown association type"
+    kind = catalogue.asn_type(asn_type)
+    return "unknown association type" if kind is None else ", ".join(kind.pipelines)
 
 
 def association_diagram(page: AsnPage, pool: PoolPage) -> MystSafe:
