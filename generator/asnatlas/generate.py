@@ -23,6 +23,7 @@ from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
 from asnatlas.rules import Rule, all_rules
+from asnatlas.rules.checks import VALIDITY
 from asnatlas.rules.constraints import Attr
 
 CANDIDATE = "candidate"
@@ -40,18 +41,9 @@ def candidate_constraint(ids: list[str] | None) -> Callable[[], Attr]:
     return make
 
 
-# Validity checks that depend only on the candidate type: a rule with one that fails for a
-# pass's candidate type only makes associations that finalisation drops.
-_TYPE_CHECKS = {
-    "allowed_candidates": lambda ctype: ctype in ("observation", "background"),
-    "is_type_observation": lambda ctype: ctype == "observation",
-    "is_type_mosaic": lambda ctype: ctype == "mosaic",
-    "is_not_group": lambda ctype: ctype != "group",
-}
-
-
 def can_be_valid(rule: Rule, candidate_type: str) -> bool:
-    """Whether the rule can write any association in a pass over this candidate type.
+    """Whether the rule can write any association in a pass over this candidate type (no
+    validity check that depends only on the candidate type fails for it).
 
     Skipping the others changes nothing: their associations are always dropped, and a rule
     never acts on another rule's associations (each rule's reprocessing stays its own).
@@ -59,7 +51,8 @@ def can_be_valid(rule: Rule, candidate_type: str) -> bool:
     with "a" (the callers keep every rule then).
     """
     ctype = candidate_type.lower()
-    return all(_TYPE_CHECKS[name](ctype) for name in rule.validity if name in _TYPE_CHECKS)
+    return all(check.possible is None or check.possible(ctype)
+               for check in map(VALIDITY.__getitem__, rule.validity))
 
 
 def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:

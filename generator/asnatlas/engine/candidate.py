@@ -316,7 +316,7 @@ class Asn:
     def _update_validity(self, member: Member) -> None:
         for name, validated in self.validity.items():
             if not validated:
-                self.validity[name] = _VALIDITY_CHECKS[name](self, member)
+                self.validity[name] = checks.VALIDITY[name].holds(self, member)
 
     @property
     def is_valid(self) -> bool:
@@ -422,29 +422,3 @@ def rename_to_level2(level1b_name: str, exp_type: str | None, use_integrations: 
     if use_integrations:
         suffix += "ints"
     return f"{match['path']}_{suffix}{match['extension']}"
-
-
-def _validate_candidates(asn: Asn, member: Member) -> bool:
-    acid_type = asn.acid.type.lower()
-    if acid_type == "observation":
-        return True
-    if acid_type == "background":
-        return any(m["exptype"].lower() == "background" for m in asn.current_product["members"])
-    return False
-
-
-def _has_pair(asn: Asn, member: Member) -> bool:
-    # Checked before the member is appended: the second member completes the pair.
-    return len(asn.current_product["members"]) == 1
-
-
-_VALIDITY_CHECKS = {
-    "has_science": lambda asn, member: member["exptype"] == "science",
-    "has_psf": lambda asn, member: member["exptype"] == "psf",
-    "allowed_candidates": _validate_candidates,
-    "allowed_candidates_any": lambda asn, member: True,
-    "is_type_observation": lambda asn, member: asn.acid.type.lower() == "observation",
-    "is_type_mosaic": lambda asn, member: asn.acid.type.lower() == "mosaic",
-    "is_not_group": lambda asn, member: asn.acid.type.lower() != "group",
-    "has_pair": _has_pair,
-}
