@@ -65,7 +65,7 @@ def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:
     return by_type
 
 
-def _candidate_pool(pool: Pool, cid: str, ctype: str,
+def candidate_pool(pool: Pool, cid: str, ctype: str,
                     rows_by_value: dict[str, list[int]] | None = None
                     ) -> list[tuple[int, dict]]:
     """Rows listing the candidate (text match, as DMS does), relabelled with it alone.
@@ -138,7 +138,7 @@ def generate(
     for step, (cid, ctype) in enumerate(work, start=1):
         if progress:
             progress(f"candidate {cid} ({ctype})", step, total)
-        rows = _candidate_pool(pool, cid, ctype, rows_by_text)
+        rows = candidate_pool(pool, cid, ctype, rows_by_text)
         in_candidate = candidate_constraint([cid])
         ruleset = Ruleset(CANDIDATE, [
             r.with_global(in_candidate) for r in base_rules

@@ -20,7 +20,8 @@ from asnatlas.engine import candidate
 from asnatlas.engine.candidate import Asn
 from asnatlas.errors import MemberTypeError
 from asnatlas.rules import checks
-from asnatlas.rules.constraints import Item, _equal, meets
+from asnatlas.rules.constraints import Item, meets
+from asnatlas.rules.constraints import equal as _equal  # a local `equal` exists below
 
 PRESENT = ""  # condition value meaning "the column is set" (to anything)
 UNSET = "-"  # condition mode and value meaning "the column is not set"

@@ -38,8 +38,8 @@ from asnatlas.explain.wording import Wording, word
 from asnatlas.generate import (
     CANDIDATE,
     DISCOVER,
-    _candidate_pool,
     candidate_constraint,
+    candidate_pool,
     candidates_by_type,
 )
 from asnatlas.model import Generated
@@ -195,7 +195,7 @@ class Explainer:
                 self.ctypes.setdefault(cid, ctype)
         # Every candidate's rows, relabelled with that candidate alone (as generated).
         self.candidate_items: dict[str, dict[int, dict]] = {
-            cid: dict(_candidate_pool(pool, cid, ctype)) for cid, ctype in self.ctypes.items()
+            cid: dict(candidate_pool(pool, cid, ctype)) for cid, ctype in self.ctypes.items()
         }
         self.row_candidates: dict[int, list[str]] = {}
         for cid, items in self.candidate_items.items():
