@@ -174,7 +174,7 @@ class _Progress(io.TextIOBase):
         if not line or self.stream is None:
             return
         if line.startswith("build succeeded"):
-            # Its warning count includes the expected ones (site_sphinx.EXPECTED_WARNINGS);
+            # Its warning count includes the expected ones (sphinx_ext.EXPECTED_WARNINGS);
             # the others are printed by the caller.
             line = "build succeeded."
         match = self._PERCENT.match(line)

@@ -185,7 +185,7 @@ _ORPHAN_REASONS = 3  # reasons shown per orphan on a pool page (all are on its o
 
 
 def explanation_lines(pool: PoolPage) -> dict[int, list[str]]:
-    """Per pool row, why it was not taken by the rules that could have taken it (issue 6).
+    """Per pool row, why it was not taken by the rules that could have taken it.
 
     The reasons come from `asnatlas.explain.explainer`, i.e. from the generator's own rules;
     they are plain text (the templates escape them).
