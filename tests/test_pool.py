@@ -10,7 +10,7 @@ from astropy.table import Table
 
 from asnatlas.conventions.candidates import parse_candidates
 from asnatlas.errors import InputError
-from asnatlas.exposure import exposures
+from asnatlas.model import exposures
 from asnatlas.pool import NULL, REQUIRED_COLUMNS, read_pool
 
 HEADER = "FILENAME|PROGRAM|OBS_NUM|EXP_TYPE|INSTRUME|DETECTOR|ACT_ID|ASN_CANDIDATE"

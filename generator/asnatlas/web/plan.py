@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from asnatlas.conventions.candidates import parse_candidates
-from asnatlas.exposure import Exposure, exposures
-from asnatlas.model import Association, Generated
+from asnatlas.model import Association, Exposure, Generated, exposures
 from asnatlas.pool import NULL, Pool
 from asnatlas.validate.problem import Problem
 
