@@ -142,3 +142,14 @@ def test_the_import_check_catches_what_it_should(tmp_path, monkeypatch):
     assert "against the data flow (engine -> explain)" in found
     assert "nothing imports the CLI" in found
     assert "asnatlas.explain.w imports asnatlas.engine.run._private" in found
+
+
+def test_each_package_has_a_small_public_surface_and_says_what_it_may_import():
+    import importlib
+
+    for package in ("conventions", "rules", "engine", "validate", "explain", "web"):
+        module = importlib.import_module(f"asnatlas.{package}")
+        assert module.__all__, package
+        for name in module.__all__:
+            assert not name.startswith("_") and hasattr(module, name), (package, name)
+        assert "import" in module.__doc__, package  # what it may import
