@@ -1,12 +1,7 @@
 """The index of existing associations: which ones an exposure could possibly join.
 
-From an association's quick pre-check (`constraints.compile_quick_fail`) and its current
-state, `conditions` derives what any exposure needs to avoid certain rejection: fixed
-column values (program, detector, filter...), set columns, a member type, as one or more
-alternatives. `ConditionIndex` keeps the associations in a trie of those conditions, so an
-exposure is offered only to associations with an alternative it meets (plus those it is
-already a member of), in creation order. Skipped offers are exactly those that would fail
-with no effect: the index saves time, it never changes a result.
+`ConditionIndex` says how; `conditions` derives what an association asks of a new member.
+The index saves time, it never changes a result.
 """
 
 from __future__ import annotations
