@@ -13,6 +13,10 @@ EMPTY: frozenset[str | None] = frozenset(
      "N/A", "n/a")
 )
 
+# The instrument's part of its EXP_TYPE values (``nrc_image``, ``mir_lrs-fixedslit``...).
+EXP_TYPE_PREFIX = {"nircam": "nrc", "miri": "mir", "niriss": "nis", "nirspec": "nrs",
+                   "fgs": "fgs"}
+
 ACQ_EXP_TYPES = (
     "mir_tacq", "mir_taconfirm", "nis_taconfirm", "nis_tacq", "nrc_taconfirm", "nrc_tacq",
     "nrs_confirm", "nrs_msata", "nrs_taconfirm", "nrs_tacq", "nrs_taslit", "nrs_verify",

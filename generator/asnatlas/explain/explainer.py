@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from asnatlas.conventions.vocabulary import EXP_TYPE_PREFIX
 from asnatlas.engine.candidate import Asn
 from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.explain.drops import Fate, WrittenIndex, fates
@@ -51,8 +52,6 @@ DISCOVERY = "discovery"  # the context of discovered (whole-pool) associations
 ACQ_RULE = "Asn_Lv3ACQ_Reprocess"
 MAX_JOIN_PROBES = 40  # associations of one rule an exposure is compared with, per context
 MAX_JOIN_REASONS = 3  # distinct "could not join" reasons kept per rule
-INSTRUMENT_PREFIX = {"nircam": "nrc", "miri": "mir", "niriss": "nis", "nirspec": "nrs",
-                     "fgs": "fgs"}
 
 # Kinds of rejection, in the order a rule's rejections are listed.
 KINDS = {
@@ -152,7 +151,7 @@ class _Relevance:
 
     def rules_for(self, row: dict) -> list[Rule]:
         exp_type = row.get("exp_type", "")
-        family = _family(exp_type) or INSTRUMENT_PREFIX.get(row.get("instrume", ""), "")
+        family = _family(exp_type) or EXP_TYPE_PREFIX.get(row.get("instrume", ""), "")
         named = [rule for rule in self.rules if exp_type in self.types[rule.name]]
         same_family = [rule for rule in self.rules
                        if family and family in self.families[rule.name]]
