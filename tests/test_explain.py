@@ -10,6 +10,7 @@ from conftest import conformance_pools, corpus_params
 
 from asnatlas import samples
 from asnatlas.cli import main
+from asnatlas.errors import InputError
 from asnatlas.explain.explainer import (
     ACQ_RULE,
     KINDS,
@@ -159,7 +160,7 @@ def test_api_helpers_and_json_form(pool_path: Path):
                           "joined", "rejected"]
     assert set(data["rejected"][0]) == {"rule", "asn_type", "kind", "reason", "condition",
                                         "expected", "actual", "candidate", "association"}
-    with pytest.raises(KeyError):
+    with pytest.raises(InputError, match="Asn_Lv3Image"):
         explain_pool(pool, generated, rule="Asn_Nothing")
     assert ACQ_RULE not in rule_names() and "Asn_Lv3Image" in rule_names()
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from astropy.table import Table
 
+from asnatlas.conventions.candidates import parse_candidates
 from asnatlas.errors import InputError
-from asnatlas.exposure import exposures, parse_candidates
+from asnatlas.model import exposures
 from asnatlas.pool import NULL, REQUIRED_COLUMNS, read_pool
 
 HEADER = "FILENAME|PROGRAM|OBS_NUM|EXP_TYPE|INSTRUME|DETECTOR|ACT_ID|ASN_CANDIDATE"
@@ -232,7 +233,11 @@ def test_exposures_carry_index_line_and_candidates(tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ("[('o001', 'observation'), ('c1000', 'mosaic')]",
      (("o001", "observation"), ("c1000", "mosaic"))),
-    ("('o002', 'observation')", (("o002", "observation"),)),
+    # A bare pair is iterated as DMS does: 'o002' is no pair, so no candidate.
+    ("('o002', 'observation')", ()),
+    ("[('o003', 'observation'), 'junk', ('o004', 'observation')]",
+     (("o003", "observation"),)),
+    ("7", (("7", "unknown"),)),
     ("null", ()),
     ("__import__('os')", ()),
     (json.dumps([1, 2]), ()),

@@ -10,7 +10,7 @@ import pytest
 
 from asnatlas import samples
 from asnatlas.conventions.naming import ExposureName, parse_name
-from asnatlas.exposure import exposures
+from asnatlas.model import exposures
 from asnatlas.pool import read_pool
 
 SAMPLES_EXPECTED = Path(__file__).parent / "data" / "samples_expected"

@@ -14,14 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from asnatlas.conventions.candidates import candidate_text, parse_candidates
+from asnatlas.conventions.naming import format_asn_filename
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
 from asnatlas.engine.run import Ruleset, run
-from asnatlas.errors import InputError
+from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
 from asnatlas.rules import Rule, all_rules
-from asnatlas.rules.constraints import Attr, is_iterable, literal
+from asnatlas.rules.checks import VALIDITY
+from asnatlas.rules.constraints import Attr
 
 CANDIDATE = "candidate"
 DISCOVER = "discover"
@@ -38,18 +41,9 @@ def candidate_constraint(ids: list[str] | None) -> Callable[[], Attr]:
     return make
 
 
-# Validity checks that depend only on the candidate type: a rule with one that fails for a
-# pass's candidate type only makes associations that finalisation drops.
-_TYPE_CHECKS = {
-    "allowed_candidates": lambda ctype: ctype in ("observation", "background"),
-    "is_type_observation": lambda ctype: ctype == "observation",
-    "is_type_mosaic": lambda ctype: ctype == "mosaic",
-    "is_not_group": lambda ctype: ctype != "group",
-}
-
-
 def can_be_valid(rule: Rule, candidate_type: str) -> bool:
-    """Whether the rule can write any association in a pass over this candidate type.
+    """Whether the rule can write any association in a pass over this candidate type (no
+    validity check that depends only on the candidate type fails for it).
 
     Skipping the others changes nothing: their associations are always dropped, and a rule
     never acts on another rule's associations (each rule's reprocessing stays its own).
@@ -57,31 +51,21 @@ def can_be_valid(rule: Rule, candidate_type: str) -> bool:
     with "a" (the callers keep every rule then).
     """
     ctype = candidate_type.lower()
-    return all(_TYPE_CHECKS[name](ctype) for name in rule.validity if name in _TYPE_CHECKS)
+    return all(check.possible is None or check.possible(ctype)
+               for check in map(VALIDITY.__getitem__, rule.validity))
 
 
 def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:
     """Candidate ids found in the pool's ASN_CANDIDATE column, grouped by candidate type."""
     by_type: dict[str, dict[str, int]] = {}
     for row in pool.rows:
-        value = literal(row.get("asn_candidate", "null"))
-        if isinstance(value, int) and not isinstance(value, bool):
-            ids = by_type.setdefault("unknown", {})
-            ids[str(value)] = ids.get(str(value), 0) + 1
-            continue
-        if not is_iterable(value) and not isinstance(value, tuple):
-            continue
-        for entry in value:
-            try:
-                cand_id, ctype = entry
-            except (ValueError, TypeError):
-                break
+        for cand_id, ctype in parse_candidates(row.get("asn_candidate", "null")):
             ids = by_type.setdefault(ctype, {})
             ids[cand_id] = ids.get(cand_id, 0) + 1
     return by_type
 
 
-def _candidate_pool(pool: Pool, cid: str, ctype: str,
+def candidate_pool(pool: Pool, cid: str, ctype: str,
                     rows_by_value: dict[str, list[int]] | None = None
                     ) -> list[tuple[int, dict]]:
     """Rows listing the candidate (text match, as DMS does), relabelled with it alone.
@@ -89,7 +73,7 @@ def _candidate_pool(pool: Pool, cid: str, ctype: str,
     `rows_by_value` (ASN_CANDIDATE text -> row indices) saves scanning every row per
     candidate; the text match is the same.
     """
-    label = f"[('{cid}', '{ctype}')]"
+    label = candidate_text(cid, ctype)
     if rows_by_value is None:
         rows_by_value = _rows_by_candidate_text(pool)
     indices = sorted(i for text, rows in rows_by_value.items() if cid in text for i in rows)
@@ -154,13 +138,13 @@ def generate(
     for step, (cid, ctype) in enumerate(work, start=1):
         if progress:
             progress(f"candidate {cid} ({ctype})", step, total)
-        rows = _candidate_pool(pool, cid, ctype, rows_by_text)
+        rows = candidate_pool(pool, cid, ctype, rows_by_text)
         in_candidate = candidate_constraint([cid])
         ruleset = Ruleset(CANDIDATE, [
             r.with_global(in_candidate) for r in base_rules
             if cid.startswith("a") or can_be_valid(r, ctype)
         ])
-        found = run([item for _, item in rows], ruleset, version_id, pool.name)
+        found = _run([item for _, item in rows], ruleset, version_id, pool)
         _point_members_at_pool_rows(found, {id(item): index for index, item in rows}, pool)
         associations.extend(found)
 
@@ -172,7 +156,7 @@ def generate(
         ruleset = Ruleset(DISCOVER, [
             rule for rule in base_rules if can_be_valid(rule, DISCOVERED.type)
         ])
-        found = run(pool.rows, ruleset, version_id, pool.name)
+        found = _run(pool.rows, ruleset, version_id, pool)
         associations = _discovered_only(associations + found, keep_candidates=all_candidates)
         resequence(associations)
 
@@ -189,6 +173,17 @@ def generate(
         associations=associations_out,
         orphans=[i for i in range(len(pool.rows)) if i not in used],
     )
+
+
+def _run(items: list[dict], ruleset: Ruleset, version_id: str | None, pool: Pool) -> list[Asn]:
+    """`run`, with an exposure whose member type is undecidable reported at its pool line."""
+    try:
+        return run(items, ruleset, version_id, pool.name)
+    except MemberTypeError as err:
+        names = [row.get("filename") for row in pool.rows]
+        index = names.index(err.filename) if err.filename in names else None
+        line = pool.lines[index] if index is not None and index < len(pool.lines) else None
+        raise InputError(err.message, pool.path, line) from None
 
 
 def _point_members_at_pool_rows(asns: list[Asn], copies: dict[int, int], pool: Pool) -> None:
@@ -238,14 +233,9 @@ def _discovered_only(associations: list[Asn], keep_candidates: bool) -> list[Asn
 
 
 def asn_filename(asn: Asn) -> str:
-    """``jw<program>-<acid>[_<version>]_<type>_<NNNNN>_asn.json``, lower case."""
-    program, acid = asn.data["program"], asn.acid.id
-    kind, seq = asn.data["asn_type"], asn.sequence
-    if asn.version_id:
-        name = f"jw{program}-{acid}_{asn.version_id}_{kind}_{seq:05d}_asn"
-    else:
-        name = f"jw{program}-{acid}_{kind}_{seq:05d}_asn"
-    return name.lower() + ".json"
+    """The association's file name (see `naming.format_asn_filename`)."""
+    return format_asn_filename(asn.data["program"], asn.acid.id, asn.data["asn_type"],
+                               asn.sequence, asn.version_id)
 
 
 def _row_of(item: dict | None, row_index: dict[int, int], by_filename: dict[str, int]) -> int:

@@ -1,10 +1,18 @@
-"""The association model: what the generator returns and the site, validator and explainer read."""
+"""The shared data: exposures (pool rows), associations and the result of a generator run.
+
+What the generator returns and the explainer and the site read.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from asnatlas.conventions.candidates import parse_candidates
+from asnatlas.conventions.catalogue import stage_of
+from asnatlas.pool import NULL, Pool
 
 
 @dataclass
@@ -35,8 +43,8 @@ class Association:
 
     @property
     def stage(self) -> int:
-        """The pipeline stage that processes it: 2 for ``image2``, ``spec2``... 3 otherwise."""
-        return 2 if str(self.data.get("asn_type", "")).endswith("2") else 3
+        """The pipeline stage that processes it (the catalogue's stage of its type)."""
+        return stage_of(str(self.data.get("asn_type", ""))) or 3
 
     def to_json(self) -> str:
         """The file's text, formatted as the reference writes it."""
@@ -50,3 +58,48 @@ class Generated:
     pool_name: str
     associations: list[Association]
     orphans: list[int]
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One pool row: its position, its source line and its (lower-cased) values."""
+
+    index: int
+    line: int | None
+    row: Mapping[str, str]
+
+    def get(self, column: str, default: str = NULL) -> str:
+        return self.row.get(column, default)
+
+    def has(self, column: str) -> bool:
+        """True when the column exists and its value is not ``"null"``."""
+        return self.row.get(column, NULL) != NULL
+
+    @property
+    def filename(self) -> str:
+        return self.get("filename")
+
+    @property
+    def exp_type(self) -> str:
+        return self.get("exp_type")
+
+    @property
+    def instrument(self) -> str:
+        return self.get("instrume")
+
+    @property
+    def program(self) -> str:
+        return self.get("program")
+
+    @property
+    def candidates(self) -> tuple[tuple[str, str], ...]:
+        """The ``ASN_CANDIDATE`` pairs, e.g. ``(("o001", "observation"),)``."""
+        return parse_candidates(self.get("asn_candidate"))
+
+
+def exposures(pool: Pool) -> list[Exposure]:
+    """The pool's rows as exposures, in file order."""
+    return [
+        Exposure(index=i, line=pool.lines[i] if i < len(pool.lines) else None, row=row)
+        for i, row in enumerate(pool.rows)
+    ]

@@ -21,6 +21,7 @@ from astropy.io import ascii as astropy_ascii
 from astropy.io.ascii import convert_numpy
 from astropy.table import Table
 
+from asnatlas.conventions.candidates import candidate_text
 from asnatlas.errors import InputError
 
 DEFAULT_DELIMITER = "|"
@@ -267,7 +268,7 @@ def _check_columns(pool: Pool) -> None:
     for row in pool.rows:
         obs = row.get("obs_num", NULL)
         row["asn_candidate"] = (
-            f"[('o{int(obs):03d}', 'observation')]" if obs.isdigit() else "[]"
+            candidate_text(f"o{int(obs):03d}", "observation") if obs.isdigit() else "[]"
         )
     pool.columns.append("asn_candidate")
     pool.warnings.append(

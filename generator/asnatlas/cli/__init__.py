@@ -1,11 +1,9 @@
 """The `asnatlas` command line: one module per subcommand, each with `add_parser` and `run`.
 
-Each subcommand lives in `asnatlas.cli_<name>` and provides:
+Each subcommand lives in `asnatlas.cli.<name>` and provides:
 
 - ``add_parser(subparsers) -> argparse.ArgumentParser``: registers the subcommand;
 - ``run(args) -> int``: does the work and returns the exit status.
-
-Only subcommands that are built are listed in ``SUBCOMMANDS``; there are no placeholders.
 """
 
 from __future__ import annotations
@@ -40,7 +38,7 @@ association files, explains why each exposure went where it did, and builds a br
 reference site.
 """
 
-#: One example per subcommand, shown in the top-level help when the subcommand exists;
+#: One example per subcommand, shown in the top-level help;
 #: a subcommand module may set its own ``EXAMPLE`` string instead.
 EXAMPLES: dict[str, str] = {
     "generate": "asnatlas generate jw01234_pool.csv -o asn/   write the associations of a pool",
@@ -95,15 +93,7 @@ def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
 
 
 def _modules() -> list[tuple[str, object]]:
-    modules = []
-    for name in SUBCOMMANDS:
-        try:
-            modules.append((name, importlib.import_module(f"asnatlas.cli.{name}")))
-        except ModuleNotFoundError as err:
-            # A subcommand listed before its module is merged is simply not offered yet.
-            if err.name != f"asnatlas.cli.{name}":
-                raise
-    return modules
+    return [(name, importlib.import_module(f"asnatlas.cli.{name}")) for name in SUBCOMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:

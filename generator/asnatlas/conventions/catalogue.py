@@ -95,12 +95,12 @@ def product_types() -> list[ProductType]:
     return list(_load()[0])
 
 
-def product_type(suffix: str) -> ProductType:
-    """The product type of a suffix; `KeyError` naming the suffix if it is unknown."""
+def product_type(suffix: str) -> ProductType | None:
+    """The product type of a suffix; None if it is unknown."""
     for product in _load()[0]:
         if product.suffix == suffix:
             return product
-    raise KeyError(f"unknown product suffix {suffix!r}")
+    return None
 
 
 def product_suffixes() -> list[str]:
@@ -113,12 +113,22 @@ def asn_types() -> list[AsnType]:
     return list(_load()[1])
 
 
-def asn_type(name: str) -> AsnType:
-    """The association type called ``name``; `KeyError` if it is unknown."""
+def asn_type(name: str) -> AsnType | None:
+    """The association type called ``name``; None if it is unknown."""
     for kind in _load()[1]:
         if kind.name == name:
             return kind
-    raise KeyError(f"unknown association type {name!r}")
+    return None
+
+
+def stage_of(name: str) -> int | None:
+    """The pipeline stage (2 or 3) that processes association type ``name``; None if unknown."""
+    return _stages().get(name)
+
+
+@cache
+def _stages() -> dict[str, int]:
+    return {kind.name: kind.stage for kind in _load()[1]}
 
 
 def asn_type_names() -> list[str]:

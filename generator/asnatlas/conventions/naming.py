@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asnatlas.conventions import catalogue
+from asnatlas.errors import AsnatlasError
 
 DETECTORS: tuple[str, ...] = (
     "nrca1", "nrca2", "nrca3", "nrca4", "nrcalong",
@@ -45,7 +46,7 @@ CANDIDATE_KINDS: dict[str, str] = {
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-class NamingError(ValueError):
+class NamingError(AsnatlasError, ValueError):
     """A name that does not follow the JWST convention.
 
     ``name`` is the whole name, ``part`` the part that is wrong, ``expected`` what the
@@ -59,10 +60,6 @@ class NamingError(ValueError):
         self.found = found
         got = f" but found {found!r}" if found is not None else ""
         super().__init__(f"{name!r}: {part}: expected {expected}{got}")
-
-
-#: Alias kept for readers looking for the ``NameError_`` spelling of the issue.
-NameError_ = NamingError
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -475,15 +472,25 @@ class AsnFileName:
                    "lower-case letters, digits, '.' or '-'", self.version)
 
     def format(self) -> str:
-        version = f"_{self.version}" if self.version is not None else ""
-        return (f"jw{self.program:05d}-{self.acid}{version}_{self.asn_type}"
-                f"_{self.sequence:05d}_asn.json")
+        return format_asn_filename(f"{self.program:05d}", self.acid, self.asn_type,
+                                   self.sequence, self.version)
 
     def __str__(self) -> str:
         return self.format()
 
 
 _ASN_SHAPE = "jw<ppppp>-<acid>(_<version>)_<asn_type>_<NNNNN>_asn.json"
+
+
+def format_asn_filename(program: str, acid: str, asn_type: str, sequence: int,
+                        version: str | None = None) -> str:
+    """``jw<program>-<acid>[_<version>]_<asn_type>_<NNNNN>_asn.json``, lower case.
+
+    Formats the fields as given (no check, unlike `AsnFileName`): the generator names
+    whatever the pool holds. An empty version is left out.
+    """
+    middle = f"_{version}" if version else ""
+    return f"jw{program}-{acid}{middle}_{asn_type}_{sequence:05d}_asn.json".lower()
 
 
 def parse_asn_filename(text: str) -> AsnFileName:

@@ -13,6 +13,10 @@ EMPTY: frozenset[str | None] = frozenset(
      "N/A", "n/a")
 )
 
+# The instrument's part of its EXP_TYPE values (``nrc_image``, ``mir_lrs-fixedslit``...).
+EXP_TYPE_PREFIX = {"nircam": "nrc", "miri": "mir", "niriss": "nis", "nirspec": "nrs",
+                   "fgs": "fgs"}
+
 ACQ_EXP_TYPES = (
     "mir_tacq", "mir_taconfirm", "nis_taconfirm", "nis_tacq", "nrc_taconfirm", "nrc_tacq",
     "nrs_confirm", "nrs_msata", "nrs_taconfirm", "nrs_tacq", "nrs_taslit", "nrs_verify",
@@ -37,6 +41,13 @@ EXPTYPE_MEMBER_TYPE = {
 }
 
 CORON_EXP_TYPES = ("mir_4qpm", "mir_lyot", "nrc_coron")
+
+# NIRCam full-frame coronagraphy: per mask (PUPIL), the detectors that do not see the
+# target behind it (their exposures are not coronagraphic).
+NRC_CORON_UNMASKED_DETECTORS: dict[str, tuple[str, ...]] = {
+    "maskbar": ("nrca1", "nrca2", "nrca3"),
+    "maskrnd": ("nrca1", "nrca3", "nrca4"),
+}
 
 IMAGE2_SCIENCE_EXP_TYPES = (
     "fgs_image", "mir_4qpm", "mir_image", "mir_lyot", "nis_ami", "nis_image", "nrc_coron",

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from ast import literal_eval
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from asnatlas import CODE_VERSION  # who wrote the file: asnatlas, and which rules
+from asnatlas.conventions.candidates import parse_candidate
 from asnatlas.conventions.vocabulary import (
     CORON_EXP_TYPES,
     DEGRADED_STATUS_NOTOK,
     DEGRADED_STATUS_OK,
     EMPTY,
     LEVEL2B_EXP_TYPES,
+    NRC_CORON_UNMASKED_DETECTORS,
     TSO_EXP_TYPES,
 )
 from asnatlas.rules import Rule, checks
@@ -116,7 +116,8 @@ class Asn:
         cached = self._acid_cache
         if cached is not None and cached[0] == len(found):
             return cached[1]  # found values only grow: same size, same values
-        acid = _parse_acid(re.sub(r"\\", "", "-".join(found))) or DISCOVERED
+        pair = parse_candidate(re.sub(r"\\", "", "-".join(found)))
+        acid = Acid(*pair) if pair is not None else DISCOVERED
         self._acid_cache = (len(found), acid)
         return acid
 
@@ -315,7 +316,7 @@ class Asn:
     def _update_validity(self, member: Member) -> None:
         for name, validated in self.validity.items():
             if not validated:
-                self.validity[name] = _VALIDITY_CHECKS[name](self, member)
+                self.validity[name] = checks.VALIDITY[name].holds(self, member)
 
     @property
     def is_valid(self) -> bool:
@@ -368,19 +369,6 @@ class Asn:
         return "" if subarray == "full" else subarray
 
 
-@lru_cache(maxsize=4096)
-def _parse_acid(text: str) -> Acid | None:
-    try:
-        value = literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        value = text
-    try:
-        acid_id, acid_type = value
-    except (ValueError, TypeError):
-        return None
-    return Acid(str(acid_id), str(acid_type))
-
-
 def _is_coron(item: Item) -> bool:
     if not checks.is_science_pointing(item):
         return False
@@ -388,10 +376,8 @@ def _is_coron(item: Item) -> bool:
     if exp_type not in CORON_EXP_TYPES:
         return False
     if exp_type == "nrc_coron" and item.get("subarray") == "full":
-        pupil, detector = item.get("pupil"), item.get("detector")
-        if pupil == "maskbar" and detector in ("nrca1", "nrca2", "nrca3"):
-            return False
-        if pupil == "maskrnd" and detector in ("nrca1", "nrca3", "nrca4"):
+        unmasked = NRC_CORON_UNMASKED_DETECTORS.get(item.get("pupil"), ())
+        if item.get("detector") in unmasked:
             return False
     return True
 
@@ -436,29 +422,3 @@ def rename_to_level2(level1b_name: str, exp_type: str | None, use_integrations: 
     if use_integrations:
         suffix += "ints"
     return f"{match['path']}_{suffix}{match['extension']}"
-
-
-def _validate_candidates(asn: Asn, member: Member) -> bool:
-    acid_type = asn.acid.type.lower()
-    if acid_type == "observation":
-        return True
-    if acid_type == "background":
-        return any(m["exptype"].lower() == "background" for m in asn.current_product["members"])
-    return False
-
-
-def _has_pair(asn: Asn, member: Member) -> bool:
-    # Checked before the member is appended: the second member completes the pair.
-    return len(asn.current_product["members"]) == 1
-
-
-_VALIDITY_CHECKS = {
-    "has_science": lambda asn, member: member["exptype"] == "science",
-    "has_psf": lambda asn, member: member["exptype"] == "psf",
-    "allowed_candidates": _validate_candidates,
-    "allowed_candidates_any": lambda asn, member: True,
-    "is_type_observation": lambda asn, member: asn.acid.type.lower() == "observation",
-    "is_type_mosaic": lambda asn, member: asn.acid.type.lower() == "mosaic",
-    "is_not_group": lambda asn, member: asn.acid.type.lower() != "group",
-    "has_pair": _has_pair,
-}

@@ -10,12 +10,41 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import PurePosixPath
 
 from asnatlas.conventions.suffixes import remove_suffix
 from asnatlas.conventions.vocabulary import EMPTY, MULTI_OBS_CANDIDATE_TYPES
 from asnatlas.engine.candidate import Asn, Member
 from asnatlas.engine.products import level3_default
+
+
+class Drop(Enum):
+    """Why finalisation writes nothing of an association."""
+
+    ONE_OBSERVATION = "one_observation"  # a multi-observation candidate with one observation
+    NO_DIRECT_IMAGE = "no_direct_image"  # slitless spectra without a direct image
+    NO_SPECTRUM = "no_spectrum"  # direct images without a slitless spectrum
+    INVALID = "invalid"  # a validity check failed (see `Dropped.failed`), or no product
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """An association finalisation dropped: why, and the facts the decision read.
+
+    ``failed``: the validity checks that did not pass (by name, see
+    `asnatlas.rules.checks.VALIDITY`); ``observations``: the observations it held
+    (``ONE_OBSERVATION``).
+    """
+
+    why: Drop
+    failed: tuple[str, ...] = ()
+    observations: tuple[str, ...] = ()
+
+
+def _invalid(asn: Asn) -> Dropped:
+    return Dropped(Drop.INVALID, tuple(name for name, ok in asn.validity.items() if not ok))
 
 
 def finalize_all(associations: list[Asn]) -> list[Asn]:
@@ -26,7 +55,7 @@ def finalize_all(associations: list[Asn]) -> list[Asn]:
         for asn in associations:
             if asn.rule.level == level:
                 result = finalize(asn)
-                if result is not None:
+                if not isinstance(result, Dropped):
                     done.extend(result)
         done = prune(done)
         resequence(done)
@@ -34,26 +63,34 @@ def finalize_all(associations: list[Asn]) -> list[Asn]:
     return associations
 
 
-def finalize(asn: Asn) -> list[Asn] | None:
-    """The association(s) an association becomes once complete, or None when it is dropped."""
+def finalize(asn: Asn) -> list[Asn] | Dropped:
+    """The association(s) an association becomes once complete, or why it is dropped.
+
+    The list may be empty (e.g. nods of which none is valid on its own).
+    """
     kind = asn.rule.finalize
     if kind in ("wfss", "wfss_parallel"):
-        if not _add_catalog_members(asn, parallel=kind == "wfss_parallel"):
-            return None
-        return [asn] if asn.is_valid else None
+        if not asn.members_by_type("direct_image"):
+            return Dropped(Drop.NO_DIRECT_IMAGE)
+        if not asn.members_by_type("science"):
+            return Dropped(Drop.NO_SPECTRUM)
+        _add_catalog_members(asn, parallel=kind == "wfss_parallel")
+        return [asn] if asn.is_valid else _invalid(asn)
     if kind == "multi_obs":
-        multi_obs = asn.acid.type.lower() in MULTI_OBS_CANDIDATE_TYPES
-        if multi_obs and len(asn.node("obs_num").found) <= 1:
-            return None  # a multi-observation candidate that only got one observation
-        return [asn] if asn.is_valid else None
+        if asn.acid.type.lower() in MULTI_OBS_CANDIDATE_TYPES:
+            observations = asn.node("obs_num").found
+            if len(observations) <= 1:
+                return Dropped(Drop.ONE_OBSERVATION,
+                               observations=tuple(str(v) for v in observations))
+        return [asn] if asn.is_valid else _invalid(asn)
     if not asn.is_valid:
-        return None
+        return _invalid(asn)
     if kind in ("imprint", "imprint_nod"):
         _prune_imprints(asn)
         if kind == "imprint":
-            return [asn] if asn.is_valid else None
+            return [asn] if asn.is_valid else _invalid(asn)
         if not asn.is_valid:
-            return None
+            return _invalid(asn)
         return _make_nod_asns(asn)
     if kind == "nod":
         return _make_nod_asns(asn)
@@ -155,7 +192,7 @@ def _subpixel_points(item: dict) -> int | None:
     return None
 
 
-def _make_nod_asns(asn: Asn) -> list[Asn] | None:
+def _make_nod_asns(asn: Asn) -> list[Asn] | Dropped:
     """One association per science exposure; the other, non-overlapping nods as background."""
     for product in asn.products:
         members = product["members"]
@@ -177,7 +214,7 @@ def _make_nod_asns(asn: Asn) -> list[Asn] | None:
             if new.is_valid:
                 results.append(new)
         return results
-    return None
+    return _invalid(asn)  # no product
 
 
 def _copy_asn(asn: Asn) -> Asn:
@@ -187,12 +224,10 @@ def _copy_asn(asn: Asn) -> Asn:
     return new
 
 
-def _add_catalog_members(asn: Asn, parallel: bool) -> bool:
+def _add_catalog_members(asn: Asn, parallel: bool) -> None:
     """WFSS: replace the direct images by the Stage 3 image products they feed."""
     directs = asn.members_by_type("direct_image")
     sciences = asn.members_by_type("science")
-    if not directs or not sciences:
-        return False
     members = asn.current_product["members"]
     members[:] = [m for m in members if m["exptype"] != "direct_image"]
     asn.direct_image = (
@@ -202,7 +237,6 @@ def _add_catalog_members(asn: Asn, parallel: bool) -> bool:
     members.append(Member({"expname": root + "_i2d.fits", "exptype": "direct_image"}))
     members.append(Member({"expname": root + "_cat.ecsv", "exptype": "sourcecat"}))
     members.append(Member({"expname": root + "_segm.fits", "exptype": "segmap"}))
-    return True
 
 
 def _expspcin(item: dict) -> int | None:

@@ -1,12 +1,7 @@
 """The index of existing associations: which ones an exposure could possibly join.
 
-From an association's quick pre-check (`constraints.compile_quick_fail`) and its current
-state, `conditions` derives what any exposure needs to avoid certain rejection: fixed
-column values (program, detector, filter...), set columns, a member type, as one or more
-alternatives. `ConditionIndex` keeps the associations in a trie of those conditions, so an
-exposure is offered only to associations with an alternative it meets (plus those it is
-already a member of), in creation order. Skipped offers are exactly those that would fail
-with no effect: the index saves time, it never changes a result.
+`ConditionIndex` says how; `conditions` derives what an association asks of a new member.
+The index saves time, it never changes a result.
 """
 
 from __future__ import annotations
@@ -18,8 +13,10 @@ from functools import cache
 from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine import candidate
 from asnatlas.engine.candidate import Asn
+from asnatlas.errors import MemberTypeError
 from asnatlas.rules import checks
-from asnatlas.rules.constraints import Item, _equal, meets
+from asnatlas.rules.constraints import Item, meets
+from asnatlas.rules.constraints import equal as _equal  # a local `equal` exists below
 
 PRESENT = ""  # condition value meaning "the column is set" (to anything)
 UNSET = "-"  # condition mode and value meaning "the column is not set"
@@ -176,7 +173,7 @@ def _by_order(asn: Asn) -> int:
 def member_type_of(item: Item) -> str | None:
     try:
         return checks.member_type(item)
-    except LookupError:
+    except MemberTypeError:
         return None
 
 

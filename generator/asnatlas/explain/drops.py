@@ -5,18 +5,19 @@ associations (one observation in a multi-observation candidate, a slitless spect
 a direct image...), validity checks fail (no science member, wrong candidate type), and
 duplicates are pruned. `fates` re-runs the engine for one rule over one candidate's rows
 (the same `engine.run` and `finalize` the generator uses) and reports, for every exposure
-in an association of that rule, what became of it.
+in an association of that rule, what became of it: a dropped association's fate is worded
+from the reason finalisation returns (`engine.finalize.Dropped`), never re-derived.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from asnatlas.conventions.vocabulary import MULTI_OBS_CANDIDATE_TYPES
 from asnatlas.engine.candidate import Asn
-from asnatlas.engine.finalize import finalize
+from asnatlas.engine.finalize import Drop, Dropped, finalize
 from asnatlas.engine.run import Ruleset, run
 from asnatlas.model import Association
+from asnatlas.rules.checks import VALIDITY
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,6 @@ class Fate:
     expected: str
     actual: str
     written: str | None = None
-
-
-VALIDITY_TEXT: dict[str, tuple[str, str]] = {
-    # validity check -> (condition in words, what was needed)
-    "has_science": ("a science member", "at least one science member"),
-    "has_psf": ("a PSF reference member", "a PSF exposure (IS_PSF set)"),
-    "allowed_candidates": ("an observation candidate (or a background candidate with a "
-                           "background member)", "observation"),
-    "is_type_observation": ("an observation candidate", "observation"),
-    "is_type_mosaic": ("a mosaic candidate", "mosaic"),
-    "is_not_group": ("a candidate that is not a group", "not group"),
-    "has_pair": ("a pair of exposures", "2 or more members"),
-}
 
 
 def membership_key(asn_type: str, product: dict) -> tuple[str, frozenset]:
@@ -85,14 +73,10 @@ def fates(rule_name: str, rules: list, items: list[dict], registry: str, pool_na
 
 def _fate(asn: Asn, written: WrittenIndex, names: list[str]) -> dict[str, Fate]:
     rule = asn.rule.name
-    validity = dict(asn.validity)
-    acid = asn.acid
-    observations = _observations(asn)
     kind = asn.rule.finalize
     results = finalize(asn)
-    if results is None:
-        fate = _dropped(rule, kind, validity, acid, observations, asn)
-        return dict.fromkeys(names, fate)
+    if isinstance(results, Dropped):
+        return dict.fromkeys(names, _dropped(rule, kind, results, asn))
     fates: dict[str, Fate] = {}
     kept: dict[str, Asn] = {}
     for result in results:
@@ -136,47 +120,36 @@ _REMOVED = {
 }
 
 
-def _observations(asn: Asn) -> list[str]:
-    try:
-        return [str(v) for v in asn.node("obs_num").found]
-    except KeyError:
-        return []
-
-
-def _dropped(rule: str, kind: str, validity: dict, acid, observations: list[str],
-             asn: Asn) -> Fate:
-    ctype = acid.type.lower()
-    if kind == "multi_obs" and ctype in MULTI_OBS_CANDIDATE_TYPES and len(observations) <= 1:
-        shown = ", ".join(observations) or "none"
+def _dropped(rule: str, kind: str, dropped: Dropped, asn: Asn) -> Fate:
+    """The fate of an association finalisation dropped, from the reason it gave."""
+    acid = asn.acid
+    if dropped.why is Drop.ONE_OBSERVATION:
+        shown = ", ".join(dropped.observations) or "none"
         return Fate(
             f"{rule}: a {acid.type} candidate ({acid.id}) makes this association only from "
             f"several observations; it had only observation {shown}, so it was dropped",
             "several observations in a multi-observation candidate", "2 or more observations",
             shown)
-    if kind in ("wfss", "wfss_parallel"):
-        directs = asn.members_by_type("direct_image")
-        sciences = asn.members_by_type("science")
-        if not directs:
-            return Fate(f"{rule}: no direct image joined the slitless spectra, so the "
-                        "association was dropped", "a direct image with the spectra",
-                        "a direct image", "none")
-        if not sciences:
-            return Fate(f"{rule}: only direct images, no slitless spectrum, so the "
-                        "association was dropped", "a science (grism) member",
-                        "a grism exposure", "none")
-    failed = [name for name, ok in validity.items() if not ok]
-    for name in failed:
-        condition, expected = VALIDITY_TEXT.get(name, (name, "true"))
+    if dropped.why is Drop.NO_DIRECT_IMAGE:
+        return Fate(f"{rule}: no direct image joined the slitless spectra, so the "
+                    "association was dropped", "a direct image with the spectra",
+                    "a direct image", "none")
+    if dropped.why is Drop.NO_SPECTRUM:
+        return Fate(f"{rule}: only direct images, no slitless spectrum, so the "
+                    "association was dropped", "a science (grism) member",
+                    "a grism exposure", "none")
+    for name in dropped.failed:
+        check = VALIDITY[name]
         actual = "none"
-        if "candidate" in condition or name == "is_not_group":
+        if check.shows == "candidate":
             actual = f"{acid.id} ({acid.type})"
-        elif name == "has_pair":
+        elif check.shows == "count":
             actual = "1 member"
-        elif name == "has_science":
+        elif check.shows == "members":
             kinds = sorted({m["exptype"] for p in asn.products for m in p["members"]})
             actual = "members: " + ", ".join(kinds) if kinds else "no members"
-        return Fate(f"{rule}: the association needs {condition}, so it was dropped "
-                    f"(it has {actual})", condition, expected, actual)
+        return Fate(f"{rule}: the association needs {check.condition}, so it was dropped "
+                    f"(it has {actual})", check.condition, check.expected, actual)
     return Fate(f"{rule}: the association was dropped at finalisation (step '{kind}')",
                 f"kept at finalisation ({kind})", "kept", "dropped")
 

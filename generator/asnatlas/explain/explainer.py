@@ -30,15 +30,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from asnatlas.conventions.vocabulary import EXP_TYPE_PREFIX
 from asnatlas.engine.candidate import Asn
+from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.explain.drops import Fate, WrittenIndex, fates
 from asnatlas.explain.trace import Recording, TracingMatcher, cache_key, first_failure
 from asnatlas.explain.wording import Wording, word
 from asnatlas.generate import (
     CANDIDATE,
     DISCOVER,
-    _candidate_pool,
     candidate_constraint,
+    candidate_pool,
     candidates_by_type,
 )
 from asnatlas.model import Generated
@@ -50,8 +52,6 @@ DISCOVERY = "discovery"  # the context of discovered (whole-pool) associations
 ACQ_RULE = "Asn_Lv3ACQ_Reprocess"
 MAX_JOIN_PROBES = 40  # associations of one rule an exposure is compared with, per context
 MAX_JOIN_REASONS = 3  # distinct "could not join" reasons kept per rule
-INSTRUMENT_PREFIX = {"nircam": "nrc", "miri": "mir", "niriss": "nis", "nirspec": "nrs",
-                     "fgs": "fgs"}
 
 # Kinds of rejection, in the order a rule's rejections are listed.
 KINDS = {
@@ -151,7 +151,7 @@ class _Relevance:
 
     def rules_for(self, row: dict) -> list[Rule]:
         exp_type = row.get("exp_type", "")
-        family = _family(exp_type) or INSTRUMENT_PREFIX.get(row.get("instrume", ""), "")
+        family = _family(exp_type) or EXP_TYPE_PREFIX.get(row.get("instrume", ""), "")
         named = [rule for rule in self.rules if exp_type in self.types[rule.name]]
         same_family = [rule for rule in self.rules
                        if family and family in self.families[rule.name]]
@@ -194,7 +194,7 @@ class Explainer:
                 self.ctypes.setdefault(cid, ctype)
         # Every candidate's rows, relabelled with that candidate alone (as generated).
         self.candidate_items: dict[str, dict[int, dict]] = {
-            cid: dict(_candidate_pool(pool, cid, ctype)) for cid, ctype in self.ctypes.items()
+            cid: dict(candidate_pool(pool, cid, ctype)) for cid, ctype in self.ctypes.items()
         }
         self.row_candidates: dict[int, list[str]] = {}
         for cid, items in self.candidate_items.items():
@@ -452,7 +452,7 @@ class Explainer:
 def _is_acquisition(row: dict) -> bool:
     try:
         return checks.member_type(row) == "target_acquisition"
-    except LookupError:
+    except MemberTypeError:
         return False
 
 
@@ -476,11 +476,12 @@ def explain_pool(pool: Pool, generated: Generated, rows: list[int] | None = None
                  rule: str | None = None) -> list[ExposureExplanation]:
     """Explanations of the pool's exposures `rows` (default: every row), in that order.
 
-    `rule` limits the explanation to one rule (by name, e.g. ``Asn_Lv3Image``).
+    `rule` limits the explanation to one rule (by name, e.g. ``Asn_Lv3Image``; an unknown
+    name raises `InputError`).
     """
     explainer = Explainer(pool, generated)
     if rule is not None and rule not in explainer.by_name:
-        raise KeyError(rule)
+        raise InputError(f"no rule {rule!r}; rules: " + ", ".join(rule_names()))
     indices = range(len(pool.rows)) if rows is None else rows
     return [explainer.explain(i, rule) for i in indices]
 

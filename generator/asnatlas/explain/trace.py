@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from asnatlas.errors import MemberTypeError
 from asnatlas.rules.constraints import Attr, Group, Matcher, Node, first_set, meets
 
 
@@ -152,7 +153,7 @@ class TracingMatcher(Matcher):
         self.undo = []
         try:
             matched, _ = self.check(root, item)
-        except LookupError:
+        except MemberTypeError:
             # The member type cannot be decided (no EXP_TYPE): the engine cannot use it.
             matched = False
         finally:

@@ -10,23 +10,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from asnatlas.errors import MemberTypeError
 from asnatlas.explain.trace import Failure, Outcome, first_failed_leaf
 from asnatlas.explain.trace import actual as actual_of
+from asnatlas.rules.checks import check_of
 from asnatlas.rules.constraints import Attr, Group, Test, first_set, is_iterable
 
 _PLAIN_ALTERNATIVES = re.compile(r"^[\w.\- ]+(\|[\w.\- ]+)*$")
 
-#: For computed checks on the exposure alone (no value of their own to show): the columns
-#: that the check reads, keyed by the condition's ``why``, so the sentence shows them.
-CHECK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "a valid IFU optical path and detector": ("grating", "filter", "detector"),
-    "a valid fixed-slit optical path and detector": ("fxd_slit", "grating", "filter", "detector"),
-    "a lit detector for this opmode and grating": ("opmode", "grating", "lamp", "detector"),
-    "a detector behind the coronagraphic mask": ("pupil", "subarray", "detector"),
-    "not a NIRSpec bright-object exposure on an unlit detector":
-        ("fxd_slit", "grating", "filter", "detector"),
-    "not a NIRISS SOSS exposure with an uncalibrated filter": ("filter",),
-}
+
+def _check_columns(node: Test) -> tuple[str, ...]:
+    """The columns a computed check on the exposure reads (shown, as it has no value)."""
+    check = check_of(node)
+    return check.columns if check is not None else ()
+
+
+def _shows(node: Test) -> str:
+    check = check_of(node)
+    return check.shows if check is not None else ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _leaf_values(node: Any, outcome: Outcome | None, item: dict) -> str:
     if isinstance(node, Attr) and outcome is not None:
         return _attr_text(node, outcome, item, None)
     if isinstance(node, Test):
-        columns = CHECK_COLUMNS.get(node.why)
+        columns = _check_columns(node)
         if columns:
             return _values(item, columns)
         return node.why or "a computed check holds"
@@ -155,11 +156,12 @@ def _actual_text(node: Any, outcome: Outcome | None, item: dict, asn: Any) -> st
     if isinstance(node, Attr) and outcome is not None:
         return _attr_text(node, outcome, item, asn)
     if isinstance(node, Test):
-        columns = CHECK_COLUMNS.get(node.why)
+        columns = _check_columns(node)
         if columns:
             return _values(item, columns)
-        if node.why in ("member type science", "a target acquisition"):
-            kind = _member_type(asn, item, as_member=node.why == "member type science")
+        shows = _shows(node)
+        if shows in ("member_type", "dms_member_type"):
+            kind = _member_type(asn, item, as_member=shows == "member_type")
             return f"member type is {kind}"
         return f"not {node.why}" if node.why else "a computed check fails"
     return "a condition fails"
@@ -222,26 +224,27 @@ def _attr(rule: str, node: Attr, outcome: Outcome, found: Any, why: str) -> Word
 def _test(rule: str, node: Test, outcome: Outcome, item: dict, asn: Any, why: str
           ) -> Wording:
     condition = why or "a computed condition"
-    columns = CHECK_COLUMNS.get(node.why)
+    columns = _check_columns(node)
+    shows = _shows(node)
     if columns:
         actual = _values(item, columns)
         return Wording(f"{needs(rule, condition)}: this exposure has {actual}, not a valid "
                        "combination", condition,
                        "a valid combination", actual)
-    if node.why == "member type science":
+    if shows == "member_type":
         kind = _member_type(asn, item, as_member=True)
         return Wording(f"{needs(rule, condition)}: this exposure's member type is {kind}",
                        condition, "science", kind or "unknown")
-    if node.why.startswith("the product does not already have"):
+    if shows == "science_member":
         science = asn.members_by_type("science") if asn is not None else []
         name = science[0]["expname"] if science else "another exposure"
         return Wording(f"{rule}: the product already has its science exposure ({name})",
                        condition, "no science member yet", name)
-    if node.why == "a target acquisition":
+    if shows == "dms_member_type":
         kind = _member_type(asn, item)
         return Wording(f"{needs(rule, condition)}: this exposure's member type is {kind}",
                        condition, "target_acquisition", kind or "unknown")
-    if node.why == "not a background candidate" and asn is not None:
+    if shows == "candidate_type" and asn is not None:
         acid = asn.acid
         return Wording(f"{rule} does not take background candidates ({acid.id} is a "
                        f"{acid.type} candidate)", condition, "not background", acid.type)
@@ -258,6 +261,6 @@ def _member_type(asn: Any, item: dict, as_member: bool = False) -> str | None:
         return None
     try:
         return asn.exposure_type(item) if as_member else asn.plain_member_type(item)
-    except LookupError:
+    except MemberTypeError:
         return None
 

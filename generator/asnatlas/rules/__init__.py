@@ -1,8 +1,13 @@
 """The association rules, as data: one `Rule` per DMS rule, in the order the reference tries them.
 
 Read `level2.py` and `level3.py` to answer "what does rule X require?": each rule is one
-`Rule(...)` with its constraint tree (see `asnatlas.rules.constraints`) and a handful of named
-behaviours (how members are typed, how products are named, what finalisation does).
+`Rule(...)` with its constraint tree (the rule language and its matcher: `constraints`) and a
+handful of named behaviours (how members are typed, how products are named, what
+finalisation does). `checks` holds the computed conditions the trees use and the validity
+checks of associations.
+
+Imports `asnatlas.conventions` and `asnatlas.errors` only; the engine and the explanations
+read the rules, never the other way round.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from asnatlas.rules import checks, constraints
 from asnatlas.rules.constraints import (
     Attr,
     Group,
@@ -22,6 +28,8 @@ from asnatlas.rules.constraints import (
     first_set,
     number_nodes,
 )
+
+__all__ = ["Rule", "all_rules", "cannot_start", "checks", "constraints"]
 
 
 @dataclass(eq=False)

@@ -365,7 +365,7 @@ class Matcher:
         source_value = item if node.source is None else node.source(self.asn, item)
         satisfied = True
         if state.value is not None:
-            test = node.test or _equal
+            test = node.test or equal
             satisfied = test(state.value, source_value)
         state.matched = satisfied
         if satisfied:
@@ -400,7 +400,8 @@ def applies(node: Attr, asn: Any, item: Item) -> bool:
     return is_type if how == "only" else not is_type
 
 
-def _equal(a: Any, b: Any) -> bool:
+def equal(a: Any, b: Any) -> bool:
+    """The default comparison of a `Test`: its value equals the computed one."""
     return a == b
 
 
@@ -585,4 +586,4 @@ def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:
     if value is None:
         return False
     source_value = item if arg.source is None else arg.source(matcher.asn, item)
-    return not (arg.test or _equal)(value, source_value)
+    return not (arg.test or equal)(value, source_value)

@@ -14,11 +14,16 @@ from asnatlas.conventions.vocabulary import (
 )
 from asnatlas.rules import Rule
 from asnatlas.rules.checks import (
+    HAS_SCIENCE,
+    IS_SCIENCE_MEMBER,
+    IS_TARGET_ACQ,
+    NOT_BACKGROUND_CANDIDATE,
+    NRC_CORON_DETECTOR,
+    NRS_FSS_PATH,
+    NRS_IFU_PATH,
+    NRS_LAMP_PATH,
     nissoss_calibrated_filter,
-    nrccoron_valid_detector,
     nrsfss_valid_detector,
-    nrsifu_valid_detector,
-    nrslamp_valid_detector,
 )
 from asnatlas.rules.constraints import Attr, Group, Test, WorkOver
 
@@ -85,8 +90,8 @@ def wfsc() -> Group:
 
 
 def target_acq() -> Test:
-    return Test(lambda asn, item: asn.plain_member_type(item), value="target_acquisition",
-                name="target_acq", depends_on="member_type", why="a target acquisition")
+    return Test(IS_TARGET_ACQ.source, value="target_acquisition", name="target_acq",
+                depends_on="member_type", why=IS_TARGET_ACQ.why)
 
 
 def background() -> Attr:
@@ -130,10 +135,8 @@ def image_nonscience() -> Group:
 def single_science(**group_options) -> Group:
     """The exposure is science and the product has no science exposure yet."""
     return Group((
-        Test(lambda asn, item: asn.exposure_type(item) == "science", value=True,
-             why="member type science"),
-        Test(lambda asn, item: asn.has_science(), value=False, depends_on="association",
-             why="the product does not already have its science exposure"),
+        Test(IS_SCIENCE_MEMBER.source, value=True, why=IS_SCIENCE_MEMBER.why),
+        Test(HAS_SCIENCE.source, value=False, depends_on="association", why=HAS_SCIENCE.why),
     ), why="the single science exposure of the product", **group_options)
 
 
@@ -178,10 +181,6 @@ def wfss_or_direct(grism: str, image: str) -> Group:
     ), "any", why=f"a {grism} grism exposure or a {image} direct image")
 
 
-def valid(check, why: str) -> Test:
-    return Test(value=True, test=lambda _value, item: check(item), unique=False, why=why)
-
-
 # --- the rules ---------------------------------------------------------------------------
 
 
@@ -201,8 +200,7 @@ def rules() -> list[Rule]:
                   base(), mode(),
                   Attr(("exp_type",), name="exp_type", value="nrc_coron"),
                   Attr(("subarray",), name="subarray", value="full"),
-                  Test(lambda asn, item: nrccoron_valid_detector(item), value=True,
-                       why="a detector behind the coronagraphic mask"),
+                  Test(NRC_CORON_DETECTOR.source, value=True, why=NRC_CORON_DETECTOR.why),
                   Group((background(), single_science()), "any"),
               )), coron_ints=False),
         _rule("Asn_Lv2FGS", "image2", "FGS images",
@@ -233,7 +231,7 @@ def rules() -> list[Rule]:
               Group((
                   base(), mode(),
                   Attr(("exp_type",), name="exp_type", value="nrs_fixedslit"),
-                  valid(nrsfss_valid_detector, "a valid fixed-slit optical path and detector"),
+                  NRS_FSS_PATH.test(),
                   Group((
                       not_science(),
                       Group((
@@ -250,7 +248,7 @@ def rules() -> list[Rule]:
               Group((
                   base(), mode(),
                   Attr(("exp_type",), name="exp_type", value="nrs_ifu"),
-                  valid(nrsifu_valid_detector, "a valid IFU optical path and detector"),
+                  NRS_IFU_PATH.test(),
                   Attr(("patttype",), name="patttype", value="2-point-nod|4-point-nod",
                        unique=True, why="a 2- or 4-point nod pattern"),
                   Attr(("mostilno",), name="mosaic_tile", why="same MOSTILNO"),
@@ -268,7 +266,7 @@ def rules() -> list[Rule]:
                   base(), single_science(),
                   Attr(("exp_type",), name="exp_type", value="nrs_autoflat|nrs_autowave|nrs_lamp"),
                   Attr(("filter",), name="opt_elem", value="opaque"),
-                  valid(nrslamp_valid_detector, "a lit detector for this opmode and grating"),
+                  NRS_LAMP_PATH.test(),
                   Group((
                       Group((Attr(("opmode",), name="opmode", value="msaspec"),), "notany"),
                       Group((
@@ -312,18 +310,18 @@ def rules() -> list[Rule]:
                       Attr(("patttype",), name="patttype",
                            value="2-point-nod|4-point-nod|along-slit-nod"),
                   ), "notany", why="not a time series nor a nod pattern"),
-                  valid(nrsifu_valid_detector, "a valid IFU optical path and detector"),
+                  NRS_IFU_PATH.test(),
               )), finalize="imprint"),
         _rule("Asn_Lv2SpecImprint", "spec2", "Imprint exposures processed on their own",
               Group((
                   base(), mode(), spectral_science(), single_science(),
-                  valid(nrsifu_valid_detector, "a valid IFU optical path and detector"),
+                  NRS_IFU_PATH.test(),
                   Attr(("is_imprt",), name="imprint", why="an imprint (IS_IMPRT set)"),
               )), member_type="lv2_special"),
         _rule("Asn_Lv2SpecSpecial", "spec2", "Background and PSF spectra on their own",
               Group((
                   base(), mode(), spectral_science(), special(),
-                  valid(nrsifu_valid_detector, "a valid IFU optical path and detector"),
+                  NRS_IFU_PATH.test(),
                   Group((imprint_special(), single_science()), "any"),
               )), member_type="lv2_special", finalize="imprint"),
         _rule("Asn_Lv2SpecTSO", "tso-spec2", "Time-series spectra", _spec_tso()),
@@ -423,9 +421,8 @@ def _mir_lrs_fixedslit_nod() -> Group:
     return Group((
         Group((
             base(),
-            Test(lambda asn, item: asn.acid.type != "background", value=True, unique=False,
-                 depends_on="association",
-                 why="not a background candidate"),
+            Test(NOT_BACKGROUND_CANDIDATE.source, value=True, unique=False,
+                 depends_on="association", why=NOT_BACKGROUND_CANDIDATE.why),
         )),
         Group((science, other_nod, taconfirm), "any"),
     ))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from asnatlas.rules import Rule
 from asnatlas.rules.checks import (
+    NRC_CORON_DETECTOR,
+    NRS_FSS_PATH,
+    NRS_IFU_PATH,
     nissoss_calibrated_filter,
-    nrccoron_valid_detector,
     nrsfss_valid_detector,
-    nrsifu_valid_detector,
 )
 from asnatlas.rules.constraints import Attr, Group, Test, WorkOver
-from asnatlas.rules.level2 import not_tso, target_acq, tso, valid
+from asnatlas.rules.level2 import not_tso, target_acq, tso
 
 LV3_VALIDITY = ("has_science",)
 
@@ -164,7 +165,7 @@ def rules() -> list[Rule]:
                   Attr(("exp_type",), name="exp_type", value="nrc_coron"),
                   science_target(),
                   not_background(unique=False),
-                  valid(nrccoron_valid_detector, "a detector behind the coronagraphic mask"),
+                  NRC_CORON_DETECTOR.test(),
               ), name="asn_coron"), validity=LV3_VALIDITY + ("has_psf",)),
         _rule("Asn_Lv3NRCCoronImage", "image3",
               "NIRCam coronagraphic exposures combined as images (short channel, full frame)",
@@ -184,7 +185,7 @@ def rules() -> list[Rule]:
                   not_tso(),
                   Attr(("exp_type",), name="exp_type",
                        value="nrs_autoflat|nrs_autowave|nrs_fixedslit", unique=False),
-                  valid(nrsfss_valid_detector, "a valid fixed-slit optical path and detector"),
+                  NRS_FSS_PATH.test(),
                   optical_path(), target(),
               )), product_name="nrsfs_sources"),
         _rule("Asn_Lv3NRSIFU", "spec3", "NIRSpec IFU spectra of one target",
@@ -192,7 +193,7 @@ def rules() -> list[Rule]:
                   target(),
                   Attr(("exp_type",), name="exp_type", value="nrs_autowave|nrs_ifu",
                        unique=False),
-                  valid(nrsifu_valid_detector, "a valid IFU optical path and detector"),
+                  NRS_IFU_PATH.test(),
                   Attr(("patttype",), name="patttype", required=True, why="same PATTTYPE"),
                   not_tso(),
                   Attr(("grating",), name="opt_elem", why="same GRATING"),
@@ -201,7 +202,7 @@ def rules() -> list[Rule]:
               Group((
                   target(), not_tso(), background_target(),
                   Attr(("exp_type",), name="allowed_bkgdtarg", value="nrs_ifu"),
-                  valid(nrsifu_valid_detector, "a valid IFU optical path and detector"),
+                  NRS_IFU_PATH.test(),
                   Attr(("grating",), name="opt_elem", unique=True, why="same GRATING"),
               )), member_type="aux"),
         _rule("Asn_Lv3SlitlessSpectral", "spec3", "NIRISS SOSS spectra (not time series)",

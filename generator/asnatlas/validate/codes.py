@@ -71,11 +71,6 @@ _TABLE = (
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}
 
 
-def severity(code: str) -> str:
-    """The severity of ``code`` (``error`` or ``warning``)."""
-    return CODES[code].severity
-
-
 def table() -> list[Code]:
     """All codes in order, for documentation and the site."""
     return list(_TABLE)

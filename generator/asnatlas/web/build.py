@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TextIO
 
 from asnatlas import safeio
-from asnatlas.errors import InputError
+from asnatlas.errors import AsnatlasError, InputError
 from asnatlas.model import Generated
 from asnatlas.pool import Pool, read_pool
 from asnatlas.resources import folder as shipped_folder
@@ -40,7 +40,7 @@ VALIDATOR_TEMPLATE = "validator.md.j2"
 NOT_PUBLISHED = (".buildinfo", "_sources")
 
 
-class BuildError(Exception):
+class BuildError(AsnatlasError):
     """The site could not be built (the previous site, if any, is untouched)."""
 
 
@@ -175,7 +175,7 @@ class _Progress(io.TextIOBase):
         if not line or self.stream is None:
             return
         if line.startswith("build succeeded"):
-            # Its warning count includes the expected ones (site_sphinx.EXPECTED_WARNINGS);
+            # Its warning count includes the expected ones (sphinx_ext.EXPECTED_WARNINGS);
             # the others are printed by the caller.
             line = "build succeeded."
         match = self._PERCENT.match(line)

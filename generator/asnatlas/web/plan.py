@@ -12,13 +12,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from asnatlas.exposure import Exposure, exposures
-from asnatlas.model import Association, Generated
+from asnatlas.conventions.candidates import parse_candidates
+from asnatlas.model import Association, Exposure, Generated, exposures
 from asnatlas.pool import NULL, Pool
 from asnatlas.validate.problem import Problem
 
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
-_CANDIDATE = re.compile(r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)")
 MAX_SLUG = 60
 
 
@@ -45,7 +44,7 @@ def relative(target: str, source: str) -> str:
 
 def candidates_of(row: dict[str, str]) -> list[tuple[str, str]]:
     """The (id, type) pairs of a row's ``asn_candidate`` value."""
-    return _CANDIDATE.findall(row.get("asn_candidate", ""))
+    return list(parse_candidates(row.get("asn_candidate", "")))
 
 
 @dataclass

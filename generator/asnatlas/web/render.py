@@ -127,18 +127,13 @@ def _candidate(acid: str) -> str:
 
 
 def _suffix(suffix: str) -> str:
-    try:
-        product = catalogue.product_type(suffix)
-    except KeyError:
-        return suffix
-    return f"{suffix}: {product.description}"
+    product = catalogue.product_type(suffix)
+    return suffix if product is None else f"{suffix}: {product.description}"
 
 
 def pipeline_of(asn_type: str) -> str:
-    try:
-        return ", ".join(catalogue.asn_type(asn_type).pipelines)
-    except KeyError:
-        return "unknown association type"
+    kind = catalogue.asn_type(asn_type)
+    return "unknown association type" if kind is None else ", ".join(kind.pipelines)
 
 
 def association_diagram(page: AsnPage, pool: PoolPage) -> MystSafe:
@@ -190,7 +185,7 @@ _ORPHAN_REASONS = 3  # reasons shown per orphan on a pool page (all are on its o
 
 
 def explanation_lines(pool: PoolPage) -> dict[int, list[str]]:
-    """Per pool row, why it was not taken by the rules that could have taken it (issue 6).
+    """Per pool row, why it was not taken by the rules that could have taken it.
 
     The reasons come from `asnatlas.explain.explainer`, i.e. from the generator's own rules;
     they are plain text (the templates escape them).

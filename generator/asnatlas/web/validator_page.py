@@ -17,7 +17,7 @@ from markupsafe import Markup
 from asnatlas.conventions import catalogue, naming
 from asnatlas.conventions.suffixes import KNOWN_SUFFIXES
 from asnatlas.validate.codes import table
-from asnatlas.validate.semantic import _stage2_inputs, _suffix_stages
+from asnatlas.validate.semantic import stage2_inputs, suffix_stages
 
 #: Codes validator-page.js does not check, and why. Every other code in the table is
 #: checked in the browser exactly as ``asnatlas validate`` checks it.
@@ -53,8 +53,8 @@ def page_data() -> dict:
     """Plain data for validator-page.js (see its ``DATA``)."""
     return {
         "codes": {c.code: [c.severity, c.title] for c in table()},
-        "suffix_stages": dict(sorted(_suffix_stages().items())),
-        "stage2_inputs": sorted(_stage2_inputs()),
+        "suffix_stages": dict(sorted(suffix_stages().items())),
+        "stage2_inputs": sorted(stage2_inputs()),
         "asn_types": catalogue.asn_type_names(),
         "known_suffixes": list(KNOWN_SUFFIXES),
         "extensions": list(naming.EXTENSIONS),

@@ -1,0 +1,68 @@
+"""The ``ASN_CANDIDATE`` pool column: the candidates (id, type) an exposure belongs to.
+
+A value is a Python literal, e.g. ``[('o001', 'observation'), ('c1000', 'mosaic')]``. It is
+read as the DMS generator reads it (so the same pool gives the same candidates): the text
+is evaluated as a literal (never run as code); an integer is an id of type ``unknown``;
+otherwise its entries are taken as (id, type) pairs up to the first entry that is not one.
+Ids and types are returned as text.
+"""
+
+from __future__ import annotations
+
+from ast import literal_eval
+from functools import lru_cache
+from typing import Any
+
+Pair = tuple[str, str]
+
+#: The type given to a candidate whose value is a bare integer.
+UNKNOWN_TYPE = "unknown"
+
+
+def _evaluate(text: str) -> Any:
+    try:
+        return literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+
+
+def _pair(value: Any) -> Pair | None:
+    try:
+        cand_id, ctype = value
+    except (ValueError, TypeError):
+        return None
+    return str(cand_id), str(ctype)
+
+
+@lru_cache(maxsize=65536)
+def parse_candidates(text: str) -> tuple[Pair, ...]:
+    """The (id, type) pairs of an ``ASN_CANDIDATE`` value, in order (empty when none).
+
+    Cached: the same lists recur on many rows.
+    """
+    value = _evaluate(text)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ((str(value), UNKNOWN_TYPE),)
+    # Text that is no literal lists nothing; a bare pair is iterated like a list, as DMS
+    # does, so ('o001', 'observation') lists nothing either ('o001' is no pair).
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        return ()
+    pairs = []
+    for entry in value:
+        pair = _pair(entry)
+        if pair is None:
+            break
+        pairs.append(pair)
+    return tuple(pairs)
+
+
+@lru_cache(maxsize=4096)
+def parse_candidate(text: str) -> Pair | None:
+    """One entry, e.g. ``('o001', 'observation')`` -> ``("o001", "observation")``; None if
+    the text is not a pair."""
+    return _pair(_evaluate(text))
+
+
+def candidate_text(cand_id: str, ctype: str) -> str:
+    """The ``ASN_CANDIDATE`` value listing one candidate: ``[('o001', 'observation')]``."""
+    return f"[('{cand_id}', '{ctype}')]"
