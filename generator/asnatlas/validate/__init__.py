@@ -1,5 +1,6 @@
 """Association file validation: JSON text with positions, the JSON Schemas, semantic
 checks, problem codes and report formats.
 
-Imports `asnatlas.conventions` only: a validator needs no pool and no engine.
+Imports `asnatlas.conventions` and `asnatlas.safetext` only: a validator needs no pool and
+no engine.
 """

@@ -13,6 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from asnatlas import safetext
 from asnatlas.conventions import catalogue, naming
 from asnatlas.conventions.suffixes import remove_suffix
 from asnatlas.validate.problem import Problem, pointer_join
@@ -109,6 +110,7 @@ def _products(data: dict, products: list) -> list[Problem]:
             continue
         name = product.get("name")
         if isinstance(name, str) and name:
+            problems += _product_name(p, name)
             if name in names:
                 problems.append(Problem(
                     "ASN217", f"products[{p}] has the same name as products[{names[name]}]",
@@ -131,6 +133,12 @@ def _member_list(p: int, members: list, stage: int | None) -> list[Problem]:
             continue
         expname = member["expname"]
         at = f"/products/{p}/members/{m}/expname"
+        problems += _unsafe("member name", expname, at)
+        base = _basename(expname)
+        if expname and (not base.strip() or base in (".", "..")):
+            problems.append(Problem(
+                "ASN223", f"member name {_clip(expname)!r} names no file", at,
+                hint="a member is a file name such as jw..._cal.fits"))
         if "/" in expname or "\\" in expname:
             problems.append(Problem(
                 "ASN201", f"member name {_clip(expname)!r} carries a directory path", at,
@@ -147,6 +155,32 @@ def _member_list(p: int, members: list, stage: int | None) -> list[Problem]:
                 "ASN219", f"member name {_clip(expname)!r} has no file extension", at,
                 hint="members are files such as jw..._cal.fits"))
         problems += _member_stage(member, at, stage)
+    return problems
+
+
+def _unsafe(what: str, name: str, at: str) -> list[Problem]:
+    """ASN221: characters that end a line, drive a terminal or reorder text in a name."""
+    if safetext.is_safe(name):
+        return []
+    return [Problem("ASN221", f"{what} {_clip(name)!r} holds a control, line-break or bidi "
+                              f"character", at,
+                    hint="the pipeline would open or write a file of that name; use plain "
+                         "letters, digits, '_', '-' and '.'")]
+
+
+def _product_name(p: int, name: str) -> list[Problem]:
+    """The product name becomes output file names: no path, no hidden characters."""
+    at = f"/products/{p}/name"
+    problems = _unsafe("product name", name, at)
+    if "/" in name or "\\" in name:
+        problems.append(Problem(
+            "ASN222", f"product name {_clip(name)!r} carries a path: the pipeline names its "
+                      f"output files from it, so they would be written elsewhere", at,
+            hint=f"write a plain name such as {_clip(_basename(name) or 'jw01234-o001_t001')!r}"))
+    elif not name.strip() or name in (".", ".."):
+        problems.append(Problem(
+            "ASN223", f"product name {_clip(name)!r} names no file", at,
+            hint="the product name is the stem of the output file names"))
     return problems
 
 
