@@ -185,15 +185,15 @@ def _product_name(p: int, name: str) -> list[Problem]:
 
 
 @cache
-def _suffix_stages() -> dict[str, int]:
+def suffix_stages() -> dict[str, int]:
     """Catalogue suffix -> the earliest stage that writes it."""
     return {p.suffix: p.stage for p in catalogue.product_types()}
 
 
 @cache
-def _stage2_inputs() -> frozenset:
+def stage2_inputs() -> frozenset:
     """Stage 1 products that Stage 2 associations take in (``rate``, ``rateints``)."""
-    stages = _suffix_stages()
+    stages = suffix_stages()
     return frozenset(s for t in catalogue.asn_types() if t.stage == 2
                      for s in t.member_suffixes if stages.get(s) == 1)
 
@@ -201,7 +201,7 @@ def _stage2_inputs() -> frozenset:
 def _member_stage(member: dict, at: str, stage: int | None) -> list[Problem]:
     role = member.get("exptype")
     suffix = _suffix(member["expname"])
-    made_by = _suffix_stages().get(suffix)
+    made_by = suffix_stages().get(suffix)
     if stage is None or made_by is None or not isinstance(role, str) \
             or role not in _STAGED_ROLES[stage]:
         return []
@@ -210,8 +210,8 @@ def _member_stage(member: dict, at: str, stage: int | None) -> list[Problem]:
             "ASN210", f"Stage 3 {role} member has suffix _{suffix}; Stage 3 combines "
                       f"calibrated files", at,
             hint=f"use the Stage 2 output (_cal or _calints) instead of _{suffix}")]
-    if stage == 2 and suffix not in _stage2_inputs():
-        wanted = " or ".join(f"_{s}" for s in sorted(_stage2_inputs()))
+    if stage == 2 and suffix not in stage2_inputs():
+        wanted = " or ".join(f"_{s}" for s in sorted(stage2_inputs()))
         return [Problem(
             "ASN211", f"Stage 2 {role} member has suffix _{suffix}; Stage 2 takes count-rate "
                       f"files ({wanted})", at,
