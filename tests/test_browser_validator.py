@@ -321,3 +321,50 @@ def test_page_accepts_every_reference_association(browser, standalone_page):
               if not isinstance(js, list) or any(p["severity"] == "error" for p in js)]
     assert not errors, f"{len(errors)} of {len(files)} rejected; first: {errors[0]}"
     _assert_same(browser, items[::7])
+
+
+def _hostile_items() -> list[tuple[bytes, str, str | None]]:
+    """Files built to break a validator or its reader: each class of the policy."""
+    good = json.loads(GOOD.read_text(encoding="utf-8"))
+    texts = []
+    for expname in ["a\x1b]0;pwned\x07_cal.fits", "a\x00_cal.fits", "..", ".", "   ", "dir/",
+                    "/abs/a_cal.fits", "../up/a_cal.fits", "a\u202e_cal.fits", "a\u2028_cal.fits",
+                    "a\r\n::error::x_cal.fits"]:
+        data = json.loads(json.dumps(good))
+        data["products"][0]["members"][0]["expname"] = expname
+        texts.append(json.dumps(data))
+    for name in ["../../x", "/tmp/x", "a\\b", ".", "..", " ", "x\n::warning::y", "x\u2066",
+                 "##vso[task.setvariable variable=x]1"]:
+        data = json.loads(json.dumps(good))
+        data["products"][0]["name"] = name
+        texts.append(json.dumps(data))
+    minimal = {"products": [{"name": "p", "members": [{"expname": "a_cal.fits",
+                                                         "exptype": "science"}]}]}
+    texts.append(json.dumps(minimal))
+    texts.append(json.dumps({**minimal, "asn_type": 3, "program": 1234, "code_version": 1}))
+    texts.append('{"products": [], "x": ' + "9" * 4301 + ', "y": -' + "9" * 4400 + "}")
+    texts.append('{"products": [' + "[" * 400 + "]" * 400 + "]}")
+    texts.append('{"a\\ud800b": "\\udc00", "products": ["\\ud83d\\ude00\\ud83d"]}')
+    texts.append('{"products": "\\ud800\\u0041"}')
+    items = [(t.encode("utf-8"), GOOD.name, GOOD.name) for t in texts]
+    items.append((texts[0].encode(), "::error file=x::y_asn.json", "::error file=x::y_asn.json"))
+    items.append((texts[0].encode(), "x\n##[error]y_asn.json", "x\n##[error]y_asn.json"))
+    return items
+
+
+def test_page_agrees_with_python_on_hostile_files_and_shows_the_same_lines(
+        browser, standalone_page):
+    _open(browser, standalone_page)
+    items = _hostile_items()
+    _assert_same(browser, items)
+    payload = [[base64.b64encode(raw).decode("ascii"), name, path] for raw, name, path in items]
+    lines = browser.execute_script(
+        "return arguments[0].map(([b64, name, path]) => {"
+        "  const bin = atob(b64); const bytes = new Uint8Array(bin.length);"
+        "  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);"
+        "  return AsnValidator.check(bytes, name, path, false).lines; });", payload)
+    for (raw, name, path), shown in zip(items, lines, strict=True):
+        expected = [text_line(p) for p in validate_bytes(raw, name, path=path)
+                    if p.to_dict() in _comparable([p])]
+        assert shown == expected
+        assert not any(line.lstrip().startswith("::") or "##[" in line for line in shown)

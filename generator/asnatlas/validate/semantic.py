@@ -203,7 +203,7 @@ def _member_stage(member: dict, at: str, stage: int | None) -> list[Problem]:
     suffix = _suffix(member["expname"])
     made_by = suffix_stages().get(suffix)
     if stage is None or made_by is None or not isinstance(role, str) \
-            or role not in _STAGED_ROLES[stage]:
+            or role.lower() not in _STAGED_ROLES[stage]:
         return []
     if stage == 3 and made_by < 2:
         return [Problem(
@@ -221,7 +221,9 @@ def _member_stage(member: dict, at: str, stage: int | None) -> list[Problem]:
 
 
 def _science(data: dict, p: int, product: dict, members: list, stage: int) -> list[Problem]:
-    science = [m for m in members if isinstance(m, dict) and m.get("exptype") == "science"]
+    # The pipeline lower-cases exptype before it looks for the science member.
+    science = [m for m in members if isinstance(m, dict) and isinstance(m.get("exptype"), str)
+               and m["exptype"].lower() == "science"]
     at = f"/products/{p}"
     if stage == 2 and len(science) != 1:
         count = "no" if not science else str(len(science))

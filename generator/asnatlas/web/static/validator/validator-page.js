@@ -859,7 +859,8 @@
     const role = get(member, "exptype");
     const suffix = suffixOf(member.expname);
     const madeBy = suffix !== null && has(DATA.suffix_stages, suffix) ? DATA.suffix_stages[suffix] : null;
-    if (stage === null || madeBy === null || !STAGED_ROLES[stage].includes(role)) return [];
+    if (stage === null || madeBy === null || typeof role !== "string" ||
+        !STAGED_ROLES[stage].includes(role.toLowerCase())) return [];
     if (stage === 3 && madeBy < 2) {
       return [problem("ASN210", `Stage 3 ${role} member has suffix _${suffix}; Stage 3 combines ` +
         "calibrated files", at, 0, 0, `use the Stage 2 output (_cal or _calints) instead of _${suffix}`)];
@@ -875,7 +876,9 @@
   }
 
   function science(p, product, members, stage) {
-    const sci = members.filter((m) => isObject(m) && get(m, "exptype") === "science");
+    // The pipeline lower-cases exptype before it looks for the science member.
+    const sci = members.filter((m) => isObject(m) && typeof get(m, "exptype") === "string" &&
+      m.exptype.toLowerCase() === "science");
     const at = `/products/${p}`;
     if (stage === 2 && sci.length !== 1) {
       const count = sci.length ? String(sci.length) : "no";
