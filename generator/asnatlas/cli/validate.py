@@ -19,9 +19,10 @@ conventions, asn_id against the file name, Stage 2 files in Stage 3 products, un
 keys, ...). Every problem has a stable code (see --list-codes), a line and column, the
 JSON pointer of the field and a hint.
 
-Errors are what the pipeline refuses or fails on (its own schemas require only products,
-each with a name and members, each member with expname and exptype), or what would make
-it read or write outside its folder or hide characters in a name. Warnings are what the
+Errors are what the pipeline refuses or fails on (its own schemas require only products
+with members, each member with expname and exptype; it names its outputs from each
+product's name), or what would make it read or write outside its folder or hide
+characters in a name. Warnings are what the
 pipeline runs as meant but the ground system (DMS) would not have written: missing asn_id,
 asn_pool, program, ..., names breaking the conventions, member paths, unknown keys.
 --strict makes every warning an error, for archive-grade files.
