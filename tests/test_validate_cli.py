@@ -113,7 +113,8 @@ def test_missing_path_is_reported_and_counted(capsys, tmp_path):
     assert first.endswith("ASN020 error: cannot read the file: no such file; "
                           "hint: check the path and its permissions")
     assert summary == "2 files checked: 1 error, 0 warnings in 1 file (1 could not be read)"
-    assert err == ""
+    missing = tmp_path / "nope_asn.json"
+    assert err == f"asnatlas: error: {missing}: cannot read the file: no such file\n"
 
 
 def test_empty_folder_and_no_path_are_usage_errors(capsys, tmp_path):

@@ -55,7 +55,8 @@ def test_unreadable_entries_are_problems_counted_in_the_summary(capsys, odd_fold
     status, out, err = run(capsys, str(odd_folder))
     lines = out.splitlines()
     assert status == 2
-    assert err == ""
+    assert err.count("\n") == 1 and err.startswith("asnatlas: error: ")
+    assert err.endswith(" (and 3 more, ASN020 above)\n")
     reasons = {Path(line.split(":", 1)[0]).name: line for line in lines[:-1]}
     assert "a broken symbolic link" in reasons["dangling_asn.json"]
     assert "a symbolic link that loops" in reasons["loop_asn.json"]

@@ -121,6 +121,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "text":
         out.write(report.summary(len(files), everything, unreadable) + "\n")
     if unreadable:
+        # The report says which; stderr says why the status is 2 (an I/O error).
+        first = next(p for p in everything if p.code == "ASN020")
+        more = f" (and {unreadable - 1} more, ASN020 above)" if unreadable > 1 else ""
+        print(f"asnatlas: error: {report.shown(first.file)}: {first.message}{more}",
+              file=sys.stderr)
         return 2
     return 1 if any(p.severity == ERROR for p in everything) else 0
 

@@ -128,7 +128,7 @@ def validate_text(text: str, name: str = "<text>", *, path: str | None = None,
     if not parsed:
         for problem in problems:
             problem.file = name
-        return problems
+        return _sorted(problems)
     more = validate_data(data, path=path, check_files=check_files)
     if more:
         index = validate_jsontext.PositionIndex(text)
