@@ -213,3 +213,16 @@ def test_a_file_name_that_is_a_github_command_does_not_start_a_line(capsys, tmp_
     assert status == 1
     first = out.splitlines()[0]
     assert first.startswith("\\x3a:error file=x,line=1::pwned_asn.json:1:2: ASN009 error")
+
+
+def test_a_folder_named_like_an_association_is_a_problem(capsys, tmp_path):
+    folder = tmp_path / NAME
+    folder.mkdir()
+    status, out, err = run(capsys, str(folder), str(VALID))
+    assert status == 2
+    first, summary = out.splitlines()
+    assert first == (f"{folder}: ASN020 error: cannot read the file: it is a folder, not a "
+                     "file; hint: an association is a regular file; a folder given as PATH is "
+                     "searched for *_asn.json files")
+    assert summary == "2 files checked: 1 error, 0 warnings in 1 file (1 could not be read)"
+    assert err.startswith(f"asnatlas: error: {folder}: cannot read the file: it is a folder")

@@ -169,6 +169,9 @@ def _expand(paths: list[str]) -> list[tuple[str, Exception | None]]:
         found += [(err.filename or name, Unreadable(
             f"cannot list the folder: {err.strerror or err}", "check its permissions"))
             for err in failed]
+        if not found and fnmatch.fnmatchcase(os.path.basename(os.path.normpath(name)),
+                                             "*_asn.json"):
+            found = [(name, None)]  # meant as a file: reported as a folder that is no file
         if not found:
             raise InputError("no *_asn.json files in this folder", name)
         files += sorted(found, key=lambda item: item[0])

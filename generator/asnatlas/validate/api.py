@@ -58,7 +58,8 @@ def read_association(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise Unreadable("it is a folder, not a file",
-                             "give the folder itself to check every *_asn.json in it")
+                             "an association is a regular file; a folder given as PATH is "
+                             "searched for *_asn.json files")
         if not stat.S_ISREG(info.st_mode):
             raise Unreadable("not a regular file (a FIFO, device or socket); not read",
                              "pipe such input through standard input: asnatlas validate -")
