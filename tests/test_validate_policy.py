@@ -111,3 +111,22 @@ def test_stored_verdicts_are_the_references():
     assert result.returncode == 0, result.stderr[-2000:]
     live = json.loads(result.stdout)
     assert live == {name: case["reference"] for name, case in CASES.items()}
+
+
+def test_profile_dms_makes_ground_system_warnings_errors(capsys, tmp_path):
+    name = "jw01234-o001_20240101t120000_image3_00001_asn.json"
+    (tmp_path / "a").mkdir()
+    minimal = tmp_path / "a" / name
+    minimal.write_text(CASES["minimal"]["text"], encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    unknown_key = tmp_path / "b" / name
+    data = json.loads(CASES["ground_fields_all"]["text"])
+    data["notes"] = "kept by hand"
+    unknown_key.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["validate", "--profile", "dms", str(minimal)]) == 1
+    assert "ASN111 error" in capsys.readouterr().out
+    # An unknown key is no ground-system matter: still a warning (an error with --strict).
+    assert main(["validate", "--profile", "dms", str(unknown_key)]) == 0
+    assert "ASN216 warning" in capsys.readouterr().out
+    assert main(["validate", "--strict", str(unknown_key)]) == 1
+    assert "ASN216 error" in capsys.readouterr().out

@@ -25,7 +25,8 @@ product's name), or what would make it read or write outside its folder or hide
 characters in a name. Warnings are what the
 pipeline runs as meant but the ground system (DMS) would not have written: missing asn_id,
 asn_pool, program, ..., names breaking the conventions, member paths, unknown keys.
---strict makes every warning an error, for archive-grade files.
+--profile dms makes the ground-system warnings errors, for archive-grade files;
+--strict makes every warning an error.
 
 PATH may be a file, a folder (every *_asn.json below it, in sorted order) or - for
 standard input. A file that cannot be read (permissions, a broken or looping link, a FIFO,
@@ -39,7 +40,8 @@ examples:
   asnatlas validate jw01234-o001_20240101t120000_image3_00001_asn.json
   asnatlas validate asn/ --check-files       also check that member files exist
   asnatlas validate asn/ --format github     annotations for GitHub Actions
-  asnatlas validate --strict asn/            archive-grade: warnings are errors too
+  asnatlas validate --profile dms asn/       archive-grade: ground-system fields required
+  asnatlas validate --strict asn/            every warning is an error
   cat my_asn.json | asnatlas validate -      read standard input
 """
 
@@ -61,6 +63,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="treat warnings as errors: the file must also be what the ground "
                              "system writes (asn_id, asn_pool, program, target, ... present, "
                              "naming conventions kept)")
+    parser.add_argument("--profile", choices=("pipeline", "dms"), default="pipeline",
+                        help="pipeline (default): errors are what the pipeline refuses or "
+                             "fails on; dms: also what the ground system writes (missing "
+                             "asn_id, asn_pool, ..., naming conventions) is an error")
     parser.add_argument("--max-bytes", type=_positive, default=None, metavar="N",
                         help="largest file read (default: 64 MiB)")
     parser.add_argument("--check-files", action="store_true",
@@ -81,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         unreadable_problem,
         validate_bytes,
     )
-    from asnatlas.validate.codes import ERROR, table
+    from asnatlas.validate.codes import ERROR, dms_codes, table
 
     out = sys.stdout
     if args.list_codes:
@@ -106,8 +112,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             path = None if name == "-" else name
             problems = validate_bytes(raw, label, path=path, check_files=args.check_files)
-        if args.strict:
-            for problem in problems:
+        raised = None if args.strict else dms_codes() if args.profile == "dms" else frozenset()
+        for problem in problems:
+            if raised is None or problem.code in raised:
                 problem.severity = ERROR
         everything += problems
         if args.format == "text" and not args.quiet:

@@ -22,11 +22,16 @@ WARNING = "warning"
 
 @dataclass(frozen=True)
 class Code:
-    """One kind of problem the validator reports."""
+    """One kind of problem the validator reports.
+
+    ``dms``: a departure from what the ground system (DMS) writes, which the pipeline runs
+    anyway; ``asnatlas validate --profile dms`` makes these errors.
+    """
 
     code: str
     severity: str
     title: str
+    dms: bool = False
 
 
 _TABLE = (
@@ -55,35 +60,35 @@ _TABLE = (
     # asn-level2/asn-level3.schema.json (what the ground system, DMS, writes)
     Code("ASN101", ERROR, "required field missing"),
     Code("ASN102", ERROR, "wrong type"),
-    Code("ASN103", WARNING, "value not allowed"),
-    Code("ASN104", WARNING, "badly formed value"),
+    Code("ASN103", WARNING, "value not allowed", dms=True),
+    Code("ASN104", WARNING, "badly formed value", dms=True),
     Code("ASN105", ERROR, "empty value or list"),
     Code("ASN106", ERROR, "schema violation"),
-    Code("ASN111", WARNING, "field the ground system writes is missing"),
-    Code("ASN112", WARNING, "ground-system field of the wrong type"),
-    Code("ASN113", WARNING, "ground-system field is empty"),
-    Code("ASN114", WARNING, "ground-system schema violation"),
+    Code("ASN111", WARNING, "field the ground system writes is missing", dms=True),
+    Code("ASN112", WARNING, "ground-system field of the wrong type", dms=True),
+    Code("ASN113", WARNING, "ground-system field is empty", dms=True),
+    Code("ASN114", WARNING, "ground-system schema violation", dms=True),
     # semantic
     Code("ASN201", WARNING, "member name carries a directory path"),
     Code("ASN202", ERROR, "member listed twice in a product"),
-    Code("ASN203", WARNING, "product name breaks the naming convention"),
-    Code("ASN204", WARNING, "asn_id disagrees with the file name"),
-    Code("ASN205", WARNING, "asn_id disagrees with the product name"),
-    Code("ASN206", WARNING, "asn_id kind does not fit the rule"),
-    Code("ASN207", WARNING, "file name breaks the naming convention"),
-    Code("ASN208", WARNING, "asn_type disagrees with the file name"),
-    Code("ASN209", WARNING, "program disagrees with the file or product name"),
+    Code("ASN203", WARNING, "product name breaks the naming convention", dms=True),
+    Code("ASN204", WARNING, "asn_id disagrees with the file name", dms=True),
+    Code("ASN205", WARNING, "asn_id disagrees with the product name", dms=True),
+    Code("ASN206", WARNING, "asn_id kind does not fit the rule", dms=True),
+    Code("ASN207", WARNING, "file name breaks the naming convention", dms=True),
+    Code("ASN208", WARNING, "asn_type disagrees with the file name", dms=True),
+    Code("ASN209", WARNING, "program disagrees with the file or product name", dms=True),
     Code("ASN210", ERROR, "Stage 3 product with a Stage 2 (uncalibrated) member"),
     Code("ASN211", ERROR, "member suffix wrong for this stage"),
-    Code("ASN212", WARNING, "Stage 2 product name differs from its science member"),
+    Code("ASN212", WARNING, "Stage 2 product name differs from its science member", dms=True),
     Code("ASN213", ERROR, "Stage 2 product without exactly one science member"),
     Code("ASN214", ERROR, "product without a science member"),
     Code("ASN215", ERROR, "member file not found"),
     Code("ASN216", WARNING, "unknown key"),
     Code("ASN217", WARNING, "product name used twice"),
-    Code("ASN218", WARNING, "version_id disagrees with the file name"),
+    Code("ASN218", WARNING, "version_id disagrees with the file name", dms=True),
     Code("ASN219", WARNING, "member name has no file extension"),
-    Code("ASN220", WARNING, "asn_id number outside the range of its kind"),
+    Code("ASN220", WARNING, "asn_id number outside the range of its kind", dms=True),
     Code("ASN221", ERROR, "control, line-break or bidi character in a member or product name"),
     Code("ASN222", ERROR, "product name carries a path (it names the output files)"),
     Code("ASN223", ERROR, "name that is blank, '.' or '..'"),
@@ -95,6 +100,11 @@ CODES: dict[str, Code] = {c.code: c for c in _TABLE}
 def severity(code: str) -> str:
     """The severity of ``code`` (``error`` or ``warning``)."""
     return CODES[code].severity
+
+
+def dms_codes() -> frozenset[str]:
+    """The codes ``--profile dms`` makes errors."""
+    return frozenset(c.code for c in _TABLE if c.dms)
 
 
 def table() -> list[Code]:
