@@ -54,7 +54,8 @@ def github_line(problem: Problem) -> str:
     also ``:`` and ``,`` in properties (the file name, the title).
     """
     level = "error" if problem.severity == ERROR else "warning"
-    props = [f"file={_gh_property(_one_line(problem.file))}"]
+    # The file stays the real name where it can (GitHub links the annotation to it).
+    props = [f"file={_gh_property(shown(problem.file))}"]
     if problem.line:
         props += [f"line={problem.line}", f"col={problem.col}"]
     props.append(f"title={_gh_property(problem.code)}")
@@ -88,10 +89,6 @@ def summary(files: int, problems: list[Problem], unreadable: int = 0) -> str:
     return text
 
 
-def _one_line(text: str) -> str:
-    # The file property stays the real name where it can (GitHub links it to the file),
-    # but never with a character that ends the command line or drives a terminal.
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", visible(text))
 
 
 def _gh_data(text: str) -> str:
