@@ -226,3 +226,13 @@ def test_a_folder_named_like_an_association_is_a_problem(capsys, tmp_path):
                      "searched for *_asn.json files")
     assert summary == "2 files checked: 1 error, 0 warnings in 1 file (1 could not be read)"
     assert err.startswith(f"asnatlas: error: {folder}: cannot read the file: it is a folder")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="this system has no /dev/full")
+def test_help_into_a_full_stdout_is_one_line_not_silence():
+    result = subprocess.run(["bash", "-c", f"{sys.executable} -m asnatlas validate --help "
+                                           "> /dev/full"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == ("asnatlas: error: cannot write to standard output: No space left "
+                             "on device\n")

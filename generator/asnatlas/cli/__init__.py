@@ -109,9 +109,17 @@ def _modules() -> list[tuple[str, object]]:
     return modules
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a failed write (``--help > /dev/full``) is not swallowed."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     modules = _modules()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="asnatlas",
         description=DESCRIPTION,
         epilog=epilog([getattr(module, "EXAMPLE", None) or EXAMPLES[name]
@@ -176,7 +184,13 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         _say(f"asnatlas: error: cannot write to standard output: {err.strerror or err}")
         return 2
-    except SystemExit:
+    except SystemExit:  # --help, --version and usage errors: their output must get out too
+        try:
+            sys.stdout.flush()
+        except OSError as err:
+            _silence_stdout()
+            _say(f"asnatlas: error: cannot write to standard output: {err.strerror or err}")
+            return 2
         raise
     except Exception as err:  # noqa: BLE001 - the one place that turns a bug into a status
         return _internal(err)
