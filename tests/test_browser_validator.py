@@ -179,6 +179,26 @@ def test_strict_turns_warnings_into_errors(browser, standalone_page):
     assert verdict.startswith("Not valid (exit status 1): 1 file checked: 1 error, 0 warnings")
 
 
+def test_profile_dms_and_the_pipelines_minimal_association(browser, standalone_page, shots):
+    _open(browser, standalone_page)
+    minimal = {"products": [{"name": "my_mosaic", "members": [
+        {"expname": "jw01234001001_02101_00001_nrca1_cal.fits", "exptype": "science"}]}],
+        "notes": "an unknown key stays a warning with --profile dms"}
+    browser.execute_script(
+        "const t = document.getElementById('asnv-input'); t.value = arguments[0];"
+        "t.dispatchEvent(new Event('input'));", json.dumps(minimal, indent=4))
+    verdict = _verdict(browser, browser.find_element(By.ID, "asnv-verdict").text)
+    assert verdict == "Valid (exit status 0): 1 file checked: 0 errors, 11 warnings in 1 file"
+    browser.find_element(By.ID, "asnv-dms").click()
+    verdict = _verdict(browser, verdict)
+    assert verdict == "Not valid (exit status 1): 1 file checked: 10 errors, 1 warning in 1 file"
+    lines = _problem_lines(browser)
+    assert sum(" ASN111 error: " in line for line in lines) == 10
+    assert any(" ASN216 warning: " in line for line in lines)
+    browser.save_screenshot(str(shots / "validator-profile-dms.png"))
+    browser.find_element(By.ID, "asnv-dms").click()
+
+
 def test_hostile_text_is_shown_as_text(browser, standalone_page, shots):
     _open(browser, standalone_page)
     hostile = ('{"<img src=x onerror=\\"window.pwned=1\\">": "<script>window.pwned=2</script>",'

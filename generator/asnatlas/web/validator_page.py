@@ -58,7 +58,7 @@ class Skipped:
 def page_data() -> dict:
     """Plain data for validator-page.js (see its ``DATA``)."""
     return {
-        "codes": {c.code: [c.severity, c.title] for c in table()},
+        "codes": {c.code: [c.severity, c.title, c.dms] for c in table()},
         "suffix_stages": dict(sorted(suffix_stages().items())),
         "stage2_inputs": sorted(stage2_inputs()),
         "asn_types": catalogue.asn_type_names(),

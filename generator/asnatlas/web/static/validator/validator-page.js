@@ -1149,10 +1149,11 @@
       `${warnings} warning${warnings !== 1 ? "s" : ""} in ${bad} ${bad === 1 ? "file" : "files"}`;
   }
 
-  /** Everything the page shows for one file; `strict` turns warnings into errors. */
-  function check(bytes, name, path, strict) {
+  /** Everything the page shows for one file; `strict` turns warnings into errors, `dms`
+   * (--profile dms) the ground-system warnings. */
+  function check(bytes, name, path, strict, dms) {
     const problems = validateBytes(bytes, name, path);
-    if (strict) for (const p of problems) p.severity = "error";
+    for (const p of problems) if (strict || (dms && DATA.codes[p.code][2])) p.severity = "error";
     const valid = !problems.some((p) => p.severity === "error");
     return { problems, valid, exitStatus: valid ? 0 : 1, summary: summary(1, problems),
       lines: problems.map(textLine) };
@@ -1173,6 +1174,7 @@
     const input = $("asnv-input");
     const nameField = $("asnv-name");
     const strict = $("asnv-strict");
+    const dms = $("asnv-dms");
     const fileInput = $("asnv-file");
     const verdict = $("asnv-verdict");
     const list = $("asnv-problems");
@@ -1198,7 +1200,7 @@
       }
       const name = nameField.value.trim();
       const raw = bytes !== null ? bytes : encoder.encode(input.value);
-      const result = check(raw, name || "<stdin>", name || null, strict.checked);
+      const result = check(raw, name || "<stdin>", name || null, strict.checked, dms.checked);
       verdict.textContent = (result.valid ? "Valid" : "Not valid") +
         ` (exit status ${result.exitStatus}): ${result.summary}`;
       verdict.className = "asnv-verdict " + (result.valid ? "asnv-valid" : "asnv-invalid");
@@ -1238,6 +1240,7 @@
     });
     nameField.addEventListener("input", run);
     strict.addEventListener("change", run);
+    dms.addEventListener("change", run);
     $("asnv-run").addEventListener("click", run);
     fileInput.addEventListener("change", () => { if (fileInput.files[0]) loadFile(fileInput.files[0]); });
     for (const target of [input, root]) {
