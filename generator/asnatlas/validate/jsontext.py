@@ -102,22 +102,23 @@ def parse(text: str) -> tuple[bool, object, list[Problem]]:
     Duplicate keys and NaN/Infinity are reported but the data is still returned, so that
     the other checks can run too.
     """
-    raw = _SURROGATE.search(text)
+    raw = None if text.isascii() else _SURROGATE.search(text)
     if raw:  # only text handed to the API can hold one; decoded bytes never do
         line, col = _line_col(text, raw.start())
         return False, None, [_surrogate_problem(ord(raw.group(0)), "", line, col)]
-    deep = _too_deep(text)
-    if deep is not None:
-        line, col = _line_col(text, deep)
-        return False, None, [_deep_problem(line, col)]
+    # Too deep is decided on the text alone (the same answer whatever the stack depth and
+    # whatever follows): checked after a successful parse on the data, which is cheaper,
+    # and on the text when the parse fails.
     flags = _Flagged()
     try:
         data = json.loads(text, object_pairs_hook=flags.pairs, parse_constant=flags.constant,
                           parse_int=flags.integer)
     except json.JSONDecodeError as err:
-        return False, None, [_syntax_problem(text, err)]
-    except RecursionError:  # not reached below MAX_DEPTH; kept so it can never escape
-        return False, None, [_deep_problem(1, 1)]
+        return False, None, [_deep_problem_at(text) or _syntax_problem(text, err)]
+    except RecursionError:
+        return False, None, [_deep_problem_at(text) or _deep_problem(1, 1)]
+    if _deeper_than(data, MAX_DEPTH):
+        return False, None, [_deep_problem_at(text) or _deep_problem(1, 1)]
     problems: list[Problem] = []
     surrogates = _SURROGATE_ESCAPE.search(text) is not None
     if flags.duplicates or flags.constants or flags.big_integers or surrogates:
@@ -158,6 +159,25 @@ def _too_deep(text: str) -> int | None:
         elif char in "]}":
             depth = max(depth - 1, 0)
     return None
+
+
+def _deep_problem_at(text: str) -> Problem | None:
+    deep = _too_deep(text)
+    if deep is None:
+        return None
+    return _deep_problem(*_line_col(text, deep))
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    """Whether arrays and objects in ``data`` nest more than ``limit`` levels (no recursion)."""
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _deep_problem(line: int, col: int) -> Problem:
