@@ -66,12 +66,20 @@ def read_association(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         if info.st_size > max_bytes:
             raise Unreadable(f"{info.st_size} bytes, over the limit of {max_bytes}",
                              "raise the limit with --max-bytes")
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            raw = stream.read(max_bytes + 1)
-        if len(raw) > max_bytes:
-            raise Unreadable(f"over the limit of {max_bytes} bytes",
-                             "raise the limit with --max-bytes")
-        return raw
+        # Read what the size says (and whatever a growing or /proc file adds), never more
+        # than the limit: allocating the whole limit up front would cost every small file.
+        chunks, total = [], 0
+        want = info.st_size + 1
+        while True:
+            chunk = os.read(fd, max(min(want, max_bytes + 1 - total), 1))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise Unreadable(f"over the limit of {max_bytes} bytes",
+                                 "raise the limit with --max-bytes")
+            want = 1 << 16
     except OSError as err:
         raise Unreadable(err.strerror or str(err), "check the file and the disk") from None
     finally:
