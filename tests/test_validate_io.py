@@ -236,3 +236,12 @@ def test_help_into_a_full_stdout_is_one_line_not_silence():
     assert result.returncode == 2
     assert result.stderr == ("asnatlas: error: cannot write to standard output: No space left "
                              "on device\n")
+
+
+def test_api_reports_unreadable_paths_as_problems(tmp_path):
+    from asnatlas.validate.api import validate_path
+
+    for path in (str(tmp_path / "a\0b_asn.json"), str(tmp_path / ("x" * 300 + "_asn.json")),
+                 str(tmp_path)):
+        (problem,) = validate_path(path)
+        assert problem.code == "ASN020" and problem.file == path

@@ -54,6 +54,8 @@ def read_association(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         fd = os.open(name, flags)
     except OSError as err:
         raise Unreadable(_open_reason(name, err), "check the path and its permissions") from None
+    except ValueError:  # a NUL in the name (only through the API: argv cannot hold one)
+        raise Unreadable("the name holds a NUL character", "check the path") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
