@@ -5,11 +5,11 @@ errors); this module turns its messages into coded problems with hints, and adds
 lets through silently: duplicate keys (the last one wins), ``NaN``/``Infinity`` and a
 byte-order mark. What Python's reader refuses in its own ways gets its own code and a
 position instead of an exception: integers longer than ``sys.get_int_max_str_digits()``
-(ASN014), nesting deeper than `MAX_DEPTH` (ASN015, checked before parsing so that the
-answer never depends on the depth of the caller's stack) and lone surrogate escapes such
-as ``\\ud800`` (ASN016, which Python reads into a string no file system or terminal
-accepts). ``PositionIndex`` maps JSON pointers back to line and column by re-scanning
-the text; it is built only when a problem needs a position.
+(ASN014), nesting deeper than `MAX_DEPTH` (ASN015, decided on the text, so that the
+answer never depends on the depth of the caller's stack or on what follows) and lone
+surrogate escapes such as ``\\ud800`` (ASN016, which Python reads into a string no file
+system or terminal accepts). ``PositionIndex`` maps JSON pointers back to line and column
+by re-scanning the text; it is built only when a problem needs a position.
 """
 
 from __future__ import annotations
@@ -117,8 +117,12 @@ def parse(text: str) -> tuple[bool, object, list[Problem]]:
         return False, None, [_deep_problem_at(text) or _syntax_problem(text, err)]
     except RecursionError:
         return False, None, [_deep_problem_at(text) or _deep_problem(1, 1)]
-    if _deeper_than(data, MAX_DEPTH):
-        return False, None, [_deep_problem_at(text) or _deep_problem(1, 1)]
+    # A duplicate key can drop a deep value from the data, so then the text decides.
+    deep = _deep_problem_at(text) if flags.duplicates else None
+    if deep is None and _deeper_than(data, MAX_DEPTH):
+        deep = _deep_problem_at(text) or _deep_problem(1, 1)
+    if deep is not None:
+        return False, None, [deep]
     problems: list[Problem] = []
     surrogates = _SURROGATE_ESCAPE.search(text) is not None
     if flags.duplicates or flags.constants or flags.big_integers or surrogates:
