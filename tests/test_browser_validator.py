@@ -179,6 +179,26 @@ def test_strict_turns_warnings_into_errors(browser, standalone_page):
     assert verdict.startswith("Not valid (exit status 1): 1 file checked: 1 error, 0 warnings")
 
 
+def test_profile_dms_and_the_pipelines_minimal_association(browser, standalone_page, shots):
+    _open(browser, standalone_page)
+    minimal = {"products": [{"name": "my_mosaic", "members": [
+        {"expname": "jw01234001001_02101_00001_nrca1_cal.fits", "exptype": "science"}]}],
+        "notes": "an unknown key stays a warning with --profile dms"}
+    browser.execute_script(
+        "const t = document.getElementById('asnv-input'); t.value = arguments[0];"
+        "t.dispatchEvent(new Event('input'));", json.dumps(minimal, indent=4))
+    verdict = _verdict(browser, browser.find_element(By.ID, "asnv-verdict").text)
+    assert verdict == "Valid (exit status 0): 1 file checked: 0 errors, 11 warnings in 1 file"
+    browser.find_element(By.ID, "asnv-dms").click()
+    verdict = _verdict(browser, verdict)
+    assert verdict == "Not valid (exit status 1): 1 file checked: 10 errors, 1 warning in 1 file"
+    lines = _problem_lines(browser)
+    assert sum(" ASN111 error: " in line for line in lines) == 10
+    assert any(" ASN216 warning: " in line for line in lines)
+    browser.save_screenshot(str(shots / "validator-profile-dms.png"))
+    browser.find_element(By.ID, "asnv-dms").click()
+
+
 def test_hostile_text_is_shown_as_text(browser, standalone_page, shots):
     _open(browser, standalone_page)
     hostile = ('{"<img src=x onerror=\\"window.pwned=1\\">": "<script>window.pwned=2</script>",'
@@ -321,3 +341,50 @@ def test_page_accepts_every_reference_association(browser, standalone_page):
               if not isinstance(js, list) or any(p["severity"] == "error" for p in js)]
     assert not errors, f"{len(errors)} of {len(files)} rejected; first: {errors[0]}"
     _assert_same(browser, items[::7])
+
+
+def _hostile_items() -> list[tuple[bytes, str, str | None]]:
+    """Files built to break a validator or its reader: each class of the policy."""
+    good = json.loads(GOOD.read_text(encoding="utf-8"))
+    texts = []
+    for expname in ["a\x1b]0;pwned\x07_cal.fits", "a\x00_cal.fits", "..", ".", "   ", "dir/",
+                    "/abs/a_cal.fits", "../up/a_cal.fits", "a\u202e_cal.fits", "a\u2028_cal.fits",
+                    "a\r\n::error::x_cal.fits"]:
+        data = json.loads(json.dumps(good))
+        data["products"][0]["members"][0]["expname"] = expname
+        texts.append(json.dumps(data))
+    for name in ["../../x", "/tmp/x", "a\\b", ".", "..", " ", "x\n::warning::y", "x\u2066",
+                 "##vso[task.setvariable variable=x]1"]:
+        data = json.loads(json.dumps(good))
+        data["products"][0]["name"] = name
+        texts.append(json.dumps(data))
+    minimal = {"products": [{"name": "p", "members": [{"expname": "a_cal.fits",
+                                                         "exptype": "science"}]}]}
+    texts.append(json.dumps(minimal))
+    texts.append(json.dumps({**minimal, "asn_type": 3, "program": 1234, "code_version": 1}))
+    texts.append('{"products": [], "x": ' + "9" * 4301 + ', "y": -' + "9" * 4400 + "}")
+    texts.append('{"products": [' + "[" * 400 + "]" * 400 + "]}")
+    texts.append('{"a\\ud800b": "\\udc00", "products": ["\\ud83d\\ude00\\ud83d"]}')
+    texts.append('{"products": "\\ud800\\u0041"}')
+    items = [(t.encode("utf-8"), GOOD.name, GOOD.name) for t in texts]
+    items.append((texts[0].encode(), "::error file=x::y_asn.json", "::error file=x::y_asn.json"))
+    items.append((texts[0].encode(), "x\n##[error]y_asn.json", "x\n##[error]y_asn.json"))
+    return items
+
+
+def test_page_agrees_with_python_on_hostile_files_and_shows_the_same_lines(
+        browser, standalone_page):
+    _open(browser, standalone_page)
+    items = _hostile_items()
+    _assert_same(browser, items)
+    payload = [[base64.b64encode(raw).decode("ascii"), name, path] for raw, name, path in items]
+    lines = browser.execute_script(
+        "return arguments[0].map(([b64, name, path]) => {"
+        "  const bin = atob(b64); const bytes = new Uint8Array(bin.length);"
+        "  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);"
+        "  return AsnValidator.check(bytes, name, path, false).lines; });", payload)
+    for (raw, name, path), shown in zip(items, lines, strict=True):
+        expected = [text_line(p) for p in validate_bytes(raw, name, path=path)
+                    if p.to_dict() in _comparable([p])]
+        assert shown == expected
+        assert not any(line.lstrip().startswith("::") or "##[" in line for line in shown)

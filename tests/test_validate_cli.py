@@ -106,10 +106,15 @@ def test_stdin(capsys, monkeypatch):
     assert out.startswith("<stdin>:1:2: ASN006 error: strings must use double quotes")
 
 
-def test_missing_path_is_a_usage_error(capsys, tmp_path):
-    status, out, err = run(capsys, str(tmp_path / "nope_asn.json"))
+def test_missing_path_is_reported_and_counted(capsys, tmp_path):
+    status, out, err = run(capsys, str(tmp_path / "nope_asn.json"), str(_file(MISSING)))
     assert status == 2
-    assert "no such file or folder" in err and "Traceback" not in err
+    first, summary = out.splitlines()
+    assert first.endswith("ASN020 error: cannot read the file: no such file; "
+                          "hint: check the path and its permissions")
+    assert summary == "2 files checked: 1 error, 0 warnings in 1 file (1 could not be read)"
+    missing = tmp_path / "nope_asn.json"
+    assert err == f"asnatlas: error: {missing}: cannot read the file: no such file\n"
 
 
 def test_empty_folder_and_no_path_are_usage_errors(capsys, tmp_path):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from asnatlas.cli import main
 from asnatlas.validate.api import validate_bytes, validate_data
 from asnatlas.validate.codes import CODES
+from asnatlas.validate.report import github_line, json_document, text_line
 
 BROKEN = Path(__file__).parent / "data" / "broken"
 VALID = next((BROKEN / "missing_member_file").glob("*_asn.json")).read_bytes()
@@ -32,6 +33,18 @@ def _sane(problems) -> None:
         assert problem.severity in ("error", "warning")
         assert problem.line >= 0 and problem.col >= 0
         assert "\n" not in problem.message or problem.code == "ASN216"
+        # Every reporter prints it on one line, in any strict encoding, as no CI command.
+        for line in (text_line(problem), github_line(problem)):
+            line.encode("utf-8")
+            assert "\n" not in line and "\r" not in line and "\x1b" not in line
+        assert not text_line(problem).lstrip().startswith("::")
+    json_document(problems).encode("ascii")
+
+
+# What Python's JSON reader refuses or reads in its own ways, and what terminals obey.
+HOSTILE = ["\\ud800", "\\udc00", "\\ud83d\\ude00", "\\u0000", "\\u001b[2J", "\\u202e",
+           "\\u2028", "\\n::error::x", "##vso[x]", "1" * 4301, "-" + "9" * 4400, "[" * 300,
+           "]" * 300, "{" * 300, '"../../x"', '".."', '"/abs"', "NaN", "1e999"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -81,3 +94,25 @@ def test_cli_never_tracebacks(tmp_path, capsys, raw, fmt):
     assert "Traceback" not in out + err
     if fmt == "json":
         json.loads(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.sampled_from(HOSTILE)), min_size=1,
+                max_size=3))
+def test_hostile_insertions(edits):
+    text = VALID.decode("utf-8")
+    for at, token in sorted(edits, reverse=True):
+        text = text[:at] + token + text[at:]
+    _sane(validate_bytes(text.encode("utf-8"), NAME, path=NAME))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 0x10FFFF).map(chr), max_size=40).map("".join))
+def test_any_string_as_names(name):
+    """Any string as expname, product name, key and file name: no exception, safe output."""
+    data = json.loads(VALID)
+    data["products"][0]["members"][0]["expname"] = name
+    data["products"][0]["name"] = name
+    data[name] = name
+    raw = json.dumps(data).encode()
+    _sane(validate_bytes(raw, name, path=name))

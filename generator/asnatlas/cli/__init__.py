@@ -9,12 +9,15 @@ Each subcommand lives in `asnatlas.cli.<name>` and provides:
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from asnatlas import CODE_VERSION
 from asnatlas.errors import InputError
+from asnatlas.safetext import visible
 
 if TYPE_CHECKING:
     from asnatlas.pool import Pool
@@ -96,9 +99,17 @@ def _modules() -> list[tuple[str, object]]:
     return [(name, importlib.import_module(f"asnatlas.cli.{name}")) for name in SUBCOMMANDS]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a failed write (``--help > /dev/full``) is not swallowed."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     modules = _modules()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="asnatlas",
         description=DESCRIPTION,
         epilog=epilog([getattr(module, "EXAMPLE", None) or EXAMPLES[name]
@@ -114,22 +125,98 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit status of an unexpected internal error: distinct from 1 (problems found) and
+#: 2 (usage or I/O), so that a crash never reads as "invalid input" in CI.
+INTERNAL_ERROR = 3
+
+
+class _ClosedStream:
+    """Stands in for a standard stream the caller closed (Python sets it to None)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "the stream is closed")
+
+    def flush(self) -> None:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "_run", None):
-        parser.print_help(sys.stderr)
-        return 2
+    """Run one command; every failure ends as one line on stderr and an exit status."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream()
     try:
-        return int(args._run(args) or 0)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "_run", None):
+            parser.print_help(sys.stderr)
+            return 2
+        status = int(args._run(args) or 0)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not at interpreter exit
+        return status
     except InputError as err:
-        print(f"asnatlas: error: {err}", file=sys.stderr)
+        _say(f"asnatlas: error: {visible(str(err))}")
         return 2
     except KeyboardInterrupt:
-        print("asnatlas: interrupted", file=sys.stderr)
+        _say("asnatlas: interrupted")
         return 130
     except BrokenPipeError:
-        return 0
+        _silence_stdout()
+        _say("asnatlas: error: standard output was closed before all output was written")
+        return 2
+    except OSError as err:
+        if err.filename is not None:  # a file the command did not turn into an InputError
+            _say(f"asnatlas: error: {visible(str(err.filename))}: {err.strerror or err}")
+            return 2
+        if not _is_stdout_error(err):
+            return _internal(err)
+        _silence_stdout()
+        _say(f"asnatlas: error: cannot write to standard output: {err.strerror or err}")
+        return 2
+    except SystemExit:  # --help, --version and usage errors: their output must get out too
+        try:
+            sys.stdout.flush()
+        except OSError as err:
+            _silence_stdout()
+            _say(f"asnatlas: error: cannot write to standard output: {err.strerror or err}")
+            return 2
+        raise
+    except Exception as err:  # noqa: BLE001 - the one place that turns a bug into a status
+        return _internal(err)
+
+
+def _internal(err: BaseException) -> int:
+    if os.environ.get("ASNATLAS_DEBUG"):
+        raise err
+    text = visible(f"{type(err).__name__}: {err}")
+    text = text if len(text) <= 200 else text[:197] + "..."
+    _say(f"asnatlas: internal error ({text}); this is a bug: please report it to the "
+         f"asnatlas developers with the command you ran (ASNATLAS_DEBUG=1 shows the traceback)")
+    return INTERNAL_ERROR
+
+
+def _is_stdout_error(err: OSError) -> bool:
+    # No file name and one of these: a write to standard output (or stderr) failed.
+    return err.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.stdout = _ClosedStream()
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit status is all that is left
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 problem codes (`codes`), problems (`problem`) and report formats (`report`); `api` ties
 them together.
 
-Imports `asnatlas.conventions` and `asnatlas.resources` only: a validator needs no pool
-and no engine.
+Imports `asnatlas.conventions`, `asnatlas.resources` and `asnatlas.safetext` only: a
+validator needs no pool and no engine.
 """
 
 from asnatlas.validate.api import (

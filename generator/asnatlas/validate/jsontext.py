@@ -3,14 +3,20 @@
 The standard ``json`` module does the parsing (it is fast and gives a position for most
 errors); this module turns its messages into coded problems with hints, and adds what it
 lets through silently: duplicate keys (the last one wins), ``NaN``/``Infinity`` and a
-byte-order mark. ``PositionIndex`` maps JSON pointers back to line and column by re-scanning
-the text; it is built only when a problem needs a position.
+byte-order mark. What Python's reader refuses in its own ways gets its own code and a
+position instead of an exception: integers longer than ``sys.get_int_max_str_digits()``
+(ASN014), nesting deeper than `MAX_DEPTH` (ASN015, decided on the text, so that the
+answer never depends on the depth of the caller's stack or on what follows) and lone
+surrogate escapes such as ``\\ud800`` (ASN016, which Python reads into a string no file
+system or terminal accepts). ``PositionIndex`` maps JSON pointers back to line and column
+by re-scanning the text; it is built only when a problem needs a position.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_right
 from json.decoder import scanstring
 
@@ -22,6 +28,14 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _CONSTANTS = ("NaN", "-Infinity", "Infinity", "true", "false", "null")
 
+#: Deepest nesting of arrays and objects accepted. Associations nest four levels; Python's
+#: reader gives up near its recursion limit (1000, less the caller's stack), so a fixed
+#: limit well below it gives the same answer everywhere (the browser page uses it too).
+MAX_DEPTH = 256
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 class _Flagged:
     """Collects what ``json.loads`` accepts but strict JSON forbids."""
@@ -29,6 +43,14 @@ class _Flagged:
     def __init__(self) -> None:
         self.duplicates = False
         self.constants = False
+        self.big_integers = False
+
+    def integer(self, digits: str) -> int:
+        try:
+            return int(digits)
+        except ValueError:  # longer than sys.get_int_max_str_digits()
+            self.big_integers = True
+            return 0
 
     def pairs(self, pairs: list) -> dict:
         result = dict(pairs)
@@ -80,16 +102,40 @@ def parse(text: str) -> tuple[bool, object, list[Problem]]:
     Duplicate keys and NaN/Infinity are reported but the data is still returned, so that
     the other checks can run too.
     """
+    raw = None if text.isascii() else _SURROGATE.search(text)
+    if raw:  # only text handed to the API can hold one; decoded bytes never do
+        line, col = _line_col(text, raw.start())
+        return False, None, [_surrogate_problem(ord(raw.group(0)), "", line, col)]
+    # Too deep is decided on the text alone (the same answer whatever the stack depth and
+    # whatever follows): checked after a successful parse on the data, which is cheaper,
+    # and on the text when the parse fails.
     flags = _Flagged()
     try:
-        data = json.loads(text, object_pairs_hook=flags.pairs, parse_constant=flags.constant)
+        data = json.loads(text, object_pairs_hook=flags.pairs, parse_constant=flags.constant,
+                          parse_int=flags.integer)
     except json.JSONDecodeError as err:
-        return False, None, [_syntax_problem(text, err)]
+        return False, None, [_deep_problem_at(text) or _syntax_problem(text, err)]
     except RecursionError:
-        return False, None, [Problem("ASN010", "the JSON is nested too deeply", "", 1, 1)]
+        return False, None, [_deep_problem_at(text) or _deep_problem(1, 1)]
+    # A duplicate key can drop a deep value from the data, so then the text decides.
+    deep = _deep_problem_at(text) if flags.duplicates else None
+    if deep is None and _deeper_than(data, MAX_DEPTH):
+        deep = _deep_problem_at(text) or _deep_problem(1, 1)
+    if deep is not None:
+        return False, None, [deep]
     problems: list[Problem] = []
-    if flags.duplicates or flags.constants:
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    if flags.duplicates or flags.constants or flags.big_integers or surrogates:
         index = PositionIndex(text)
+        fatal = [Problem("ASN014", f"an integer of {digits} digits: Python's JSON reader (the "
+                                   f"pipeline's) refuses integers over "
+                                   f"{sys.get_int_max_str_digits()} digits",
+                         pointer, line, col, "write it as a string, or shorten it")
+                 for pointer, digits, line, col in index.big_integers]
+        fatal += [_surrogate_problem(code, pointer, line, col)
+                  for pointer, code, line, col in index.surrogates]
+        if fatal:
+            return False, None, fatal
         for pointer, key, line, col in index.duplicates:
             problems.append(
                 Problem("ASN007", f"duplicate key {key!r}: the last value silently wins",
@@ -101,6 +147,55 @@ def parse(text: str) -> tuple[bool, object, list[Problem]]:
                         'use null or a quoted string such as "NaN"')
             )
     return True, data, problems
+
+
+def _too_deep(text: str) -> int | None:
+    """Offset of the first bracket nested deeper than `MAX_DEPTH`, or None."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for match in _NESTING.finditer(text):
+        char = match.group(0)
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _deep_problem_at(text: str) -> Problem | None:
+    deep = _too_deep(text)
+    if deep is None:
+        return None
+    return _deep_problem(*_line_col(text, deep))
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    """Whether arrays and objects in ``data`` nest more than ``limit`` levels (no recursion)."""
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _deep_problem(line: int, col: int) -> Problem:
+    return Problem("ASN015", f"the JSON is nested more than {MAX_DEPTH} levels deep", "",
+                   line, col, "an association nests four levels: association, products, "
+                              "product, members")
+
+
+def _surrogate_problem(code: int, pointer: str, line: int, col: int) -> Problem:
+    # The pointer may run through keys holding lone surrogates: show them as escapes.
+    shown = _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", pointer)
+    return Problem("ASN016", f"lone surrogate \\u{code:04x} in a string: the text is not "
+                             f"valid Unicode", shown, line, col,
+                   "remove it, or write the whole pair (such as \\ud83d\\ude00)")
 
 
 def _syntax_problem(text: str, err: json.JSONDecodeError) -> Problem:
@@ -176,6 +271,9 @@ class PositionIndex:
         self.keys: dict[str, int] = {}
         self.duplicates: list[tuple[str, str, int, int]] = []
         self.constants: list[tuple[str, str, int, int]] = []
+        self.big_integers: list[tuple[str, int, int, int]] = []
+        self.surrogates: list[tuple[str, int, int, int]] = []
+        self._int_limit = sys.get_int_max_str_digits()
         try:
             self._value(_WS.match(text, 0).end(), "")
         except (ValueError, IndexError, RecursionError):
@@ -210,7 +308,7 @@ class PositionIndex:
         if c == "[":
             return self._array(i + 1, pointer)
         if c == '"':
-            return scanstring(text, i + 1)[1]
+            return self._string(i, pointer)
         for word in _CONSTANTS:
             if text.startswith(word, i):
                 if word not in ("true", "false", "null"):
@@ -219,7 +317,19 @@ class PositionIndex:
         match = _NUMBER.match(text, i)
         if not match:
             raise ValueError(f"unexpected character at {i}")
+        literal = match.group(0)
+        digits = len(literal) - literal.startswith("-")
+        if self._int_limit and digits > self._int_limit and not any(c in literal for c in ".eE"):
+            self.big_integers.append((pointer, digits, *self.line_col(i)))
         return match.end()
+
+    def _string(self, i: int, pointer: str) -> int:
+        """Skip the string at ``i``; note its first lone surrogate escape, if any."""
+        value, end = scanstring(self.text, i + 1)
+        if _SURROGATE.search(value):
+            at, code = _lone_surrogate(self.text, i + 1, end)
+            self.surrogates.append((pointer, code, *self.line_col(at)))
+        return end
 
     def _object(self, i: int, pointer: str) -> int:
         text = self.text
@@ -229,8 +339,9 @@ class PositionIndex:
             return i + 1
         while True:
             key_at = i
-            key, i = scanstring(text, i + 1)
+            key, _ = scanstring(text, i + 1)
             child = pointer_join(pointer, key)
+            i = self._string(i, child)
             if key in seen:
                 self.duplicates.append((child, key, *self.line_col(key_at)))
             seen.add(key)
@@ -258,3 +369,29 @@ class PositionIndex:
             if text[i] == "]":
                 return i + 1
             i = _WS.match(text, i + 1).end()
+
+
+def _lone_surrogate(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offset and code of the first ``\\uXXXX`` in ``text[start:end]`` that is half a pair.
+
+    Pairs are read as Python's ``json`` reads them: a high surrogate escape followed at
+    once by a low one is one character.
+    """
+    i = start
+    while i < end:
+        if text[i] != "\\":
+            i += 1
+            continue
+        if text[i + 1] != "u":
+            i += 2
+            continue
+        code = int(text[i + 2:i + 6], 16)
+        if 0xD800 <= code <= 0xDBFF:
+            if text[i + 6:i + 8] == "\\u" and 0xDC00 <= int(text[i + 8:i + 12], 16) <= 0xDFFF:
+                i += 12
+                continue
+            return i, code
+        if 0xDC00 <= code <= 0xDFFF:
+            return i, code
+        i += 6
+    return start - 1, 0xD800  # not reached for a string that holds a lone surrogate

@@ -1,5 +1,15 @@
 """Schema checks: load the shipped JSON Schemas once, check fast, explain failures fully.
 
+Two layers, in the order they run:
+
+- ``asn.schema.json`` (`PIPELINE`): what the JWST pipeline needs, as its own schemas
+  (jwst 3.0.0) require it. Breaking it is an error (``ASN101``, ``ASN102``, ``ASN105``,
+  ``ASN106``): the pipeline would refuse the file or fail on it.
+- ``asn-level2.schema.json`` / ``asn-level3.schema.json`` (the ground-system profile, by
+  stage): what the ground system (DMS) writes besides. Breaking it is a warning
+  (``ASN103``, ``ASN104``, ``ASN111``-``ASN114``), an error with ``--strict``. A profile
+  problem at a place where the pipeline layer already reported one is not repeated.
+
 The schema files in ``asnatlas.schemas`` are the single source of truth. Checking a valid
 association is the common case, so each schema is compiled here into a small tree of Python
 closures (only the keywords our schemas use; an unknown keyword makes compilation fail, so
@@ -19,6 +29,14 @@ from asnatlas.resources import folder as shipped_folder
 from asnatlas.validate.problem import Problem, pointer_join
 
 SCHEMA_FILES = ("asn.schema.json", "asn-level2.schema.json", "asn-level3.schema.json")
+#: The schema of what the pipeline needs (errors).
+PIPELINE = "asn.schema.json"
+
+#: Problem code by failed keyword, per layer ("*": any other keyword).
+PIPELINE_CODES = {"required": "ASN101", "type": "ASN102", "anyOf": "ASN102",
+                  "minItems": "ASN105", "minLength": "ASN105", "*": "ASN106"}
+PROFILE_CODES = {"required": "ASN111", "type": "ASN112", "anyOf": "ASN112", "enum": "ASN103",
+                 "pattern": "ASN104", "minItems": "ASN113", "minLength": "ASN113", "*": "ASN114"}
 
 Check = Callable[[object], bool]
 
@@ -52,10 +70,8 @@ def level3_types() -> list[str]:
 
 
 def schema_for(data: object) -> str:
-    """The schema file that applies to ``data``: Stage 2 by ``asn_type``, else Stage 3.
-
-    This mirrors the ``if``/``then``/``else`` of ``asn.schema.json``.
-    """
+    """The ground-system profile that applies to ``data``: Stage 2 by ``asn_type``, else
+    Stage 3 (an unknown ``asn_type`` is reported by the Stage 3 profile's list)."""
     asn_type = data.get("asn_type") if isinstance(data, dict) else None
     if isinstance(asn_type, str) and asn_type in _level2_set():
         return "asn-level2.schema.json"
@@ -227,14 +243,21 @@ def validator(schema_name: str):
 
 def check(data: object) -> list[Problem]:
     """Schema problems of ``data`` (positions are filled in later from the pointers)."""
-    name = schema_for(data)
+    problems = _layer(data, PIPELINE, PIPELINE_CODES)
+    taken = {p.pointer for p in problems}
+    problems += [p for p in _layer(data, schema_for(data), PROFILE_CODES)
+                 if p.pointer not in taken]
+    return problems
+
+
+def _layer(data: object, name: str, codes: dict[str, str]) -> list[Problem]:
     if fast_check(name)(data):
         return []
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
-        for problem in _explain(error):
+        for problem in _explain(error, codes):
             key = (problem.pointer, problem.message)
             if key not in seen:
                 seen.add(key)
@@ -264,42 +287,47 @@ def _json_type(value: object) -> str:
     return type(value).__name__
 
 
-def _explain(error) -> list[Problem]:
+def _explain(error, codes: dict[str, str]) -> list[Problem]:
     path = list(error.absolute_path)
     pointer, field = _pointer(path), _field(path)
     kind, arg, value = error.validator, error.validator_value, error.instance
+    code = codes.get(kind, codes["*"])
     hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
     if kind == "required":
         missing = [k for k in arg if k not in value]
         where = "the association" if not path else field
         return [
-            Problem("ASN101", f"{where} lacks the required field {k!r}", pointer,
+            Problem(code, f"{where} lacks the {_required_word(code)} field {k!r}", pointer,
                     hint=_misspelt(value, k, error.schema) or _describe_required(error.schema, k))
             for k in missing
         ]
     if kind == "type":
         wanted = arg if isinstance(arg, str) else " or ".join(arg)
         if not path:
-            return [Problem("ASN102", f"the file must hold a JSON object, not {_json_type(value)}",
+            return [Problem(code, f"the file must hold a JSON object, not {_json_type(value)}",
                             pointer, hint="an association is one JSON object {...}")]
-        return [Problem("ASN102", f"{field} must be {_article(wanted)}, not {_json_type(value)}",
+        return [Problem(code, f"{field} must be {_article(wanted)}, not {_json_type(value)}",
                         pointer, hint=hint)]
     if kind == "enum":
         shown = json.dumps(value) if not isinstance(value, str) else repr(value)
         close = (difflib.get_close_matches(value.lower(), [str(a) for a in arg], n=1)
                  if isinstance(value, str) else [])
         tip = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(map(str, arg))
-        return [Problem("ASN103", f"{field} {_clip(shown)} is not an allowed value", pointer,
+        return [Problem(code, f"{field} {_clip(shown)} is not an allowed value", pointer,
                         hint=tip)]
     if kind == "pattern":
-        return [Problem("ASN104", f"{field} {_clip(repr(value))} is badly formed", pointer,
+        return [Problem(code, f"{field} {_clip(repr(value))} is badly formed", pointer,
                         hint=hint)]
     if kind in ("minItems", "minLength"):
-        return [Problem("ASN105", f"{field} is empty", pointer, hint=hint)]
+        return [Problem(code, f"{field} is empty", pointer, hint=hint)]
     if kind == "anyOf":
-        return [Problem("ASN102", f"{field} must be a string or null, not {_json_type(value)}",
+        return [Problem(code, f"{field} must be a string or null, not {_json_type(value)}",
                         pointer, hint=hint)]
-    return [Problem("ASN106", f"{field}: {_clip(error.message)}", pointer, hint=hint)]
+    return [Problem(code, f"{field}: {_clip(error.message)}", pointer, hint=hint)]
+
+
+def _required_word(code: str) -> str:
+    return "required" if code == "ASN101" else "ground-system"
 
 
 def _misspelt(obj: dict, key: str, schema: dict) -> str:

@@ -13,6 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from asnatlas import safetext
 from asnatlas.conventions import catalogue, naming
 from asnatlas.conventions.suffixes import remove_suffix
 from asnatlas.validate.problem import Problem, pointer_join
@@ -103,6 +104,7 @@ def _products(data: dict, products: list) -> list[Problem]:
             continue
         name = product.get("name")
         if isinstance(name, str) and name:
+            problems += _product_name(p, name)
             if name in names:
                 problems.append(Problem(
                     "ASN217", f"products[{p}] has the same name as products[{names[name]}]",
@@ -125,6 +127,12 @@ def _member_list(p: int, members: list, stage: int | None) -> list[Problem]:
             continue
         expname = member["expname"]
         at = f"/products/{p}/members/{m}/expname"
+        problems += _unsafe("member name", expname, at)
+        base = _basename(expname)
+        if expname and (not base.strip() or base in (".", "..")):
+            problems.append(Problem(
+                "ASN223", f"member name {_clip(expname)!r} names no file", at,
+                hint="a member is a file name such as jw..._cal.fits"))
         if "/" in expname or "\\" in expname:
             problems.append(Problem(
                 "ASN201", f"member name {_clip(expname)!r} carries a directory path", at,
@@ -141,6 +149,32 @@ def _member_list(p: int, members: list, stage: int | None) -> list[Problem]:
                 "ASN219", f"member name {_clip(expname)!r} has no file extension", at,
                 hint="members are files such as jw..._cal.fits"))
         problems += _member_stage(member, at, stage)
+    return problems
+
+
+def _unsafe(what: str, name: str, at: str) -> list[Problem]:
+    """ASN221: characters that end a line, drive a terminal or reorder text in a name."""
+    if safetext.is_safe(name):
+        return []
+    return [Problem("ASN221", f"{what} {_clip(name)!r} holds a control, line-break or bidi "
+                              f"character", at,
+                    hint="the pipeline would open or write a file of that name; use plain "
+                         "letters, digits, '_', '-' and '.'")]
+
+
+def _product_name(p: int, name: str) -> list[Problem]:
+    """The product name becomes output file names: no path, no hidden characters."""
+    at = f"/products/{p}/name"
+    problems = _unsafe("product name", name, at)
+    if "/" in name or "\\" in name:
+        problems.append(Problem(
+            "ASN222", f"product name {_clip(name)!r} carries a path: the pipeline names its "
+                      f"output files from it, so they would be written elsewhere", at,
+            hint=f"write a plain name such as {_clip(_basename(name) or 'jw01234-o001_t001')!r}"))
+    elif not name.strip() or name in (".", ".."):
+        problems.append(Problem(
+            "ASN223", f"product name {_clip(name)!r} names no file", at,
+            hint="the product name is the stem of the output file names"))
     return problems
 
 
@@ -163,7 +197,7 @@ def _member_stage(member: dict, at: str, stage: int | None) -> list[Problem]:
     suffix = _suffix(member["expname"])
     made_by = suffix_stages().get(suffix)
     if stage is None or made_by is None or not isinstance(role, str) \
-            or role not in _STAGED_ROLES[stage]:
+            or role.lower() not in _STAGED_ROLES[stage]:
         return []
     if stage == 3 and made_by < 2:
         return [Problem(
@@ -181,7 +215,9 @@ def _member_stage(member: dict, at: str, stage: int | None) -> list[Problem]:
 
 
 def _science(data: dict, p: int, product: dict, members: list, stage: int) -> list[Problem]:
-    science = [m for m in members if isinstance(m, dict) and m.get("exptype") == "science"]
+    # The pipeline lower-cases exptype before it looks for the science member.
+    science = [m for m in members if isinstance(m, dict) and isinstance(m.get("exptype"), str)
+               and m["exptype"].lower() == "science"]
     at = f"/products/{p}"
     if stage == 2 and len(science) != 1:
         count = "no" if not science else str(len(science))

@@ -10,13 +10,17 @@ so the two cannot drift apart.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from asnatlas import safetext
 from asnatlas.conventions import catalogue, naming
 from asnatlas.conventions.suffixes import KNOWN_SUFFIXES
+from asnatlas.validate import schema as validate_schema
 from asnatlas.validate.codes import table
+from asnatlas.validate.jsontext import MAX_DEPTH
 from asnatlas.validate.semantic import stage2_inputs, suffix_stages
 
 #: Codes validator-page.js does not check, and why. Every other code in the table is
@@ -25,6 +29,8 @@ SKIPPED: dict[str, str] = {
     "ASN203": "needs the full Stage 3 product-name parser, which is not ported",
     "ASN205": "needs the full Stage 3 product-name parser, which is not ported",
     "ASN215": "a web page cannot look for files on your disk (asnatlas validate --check-files)",
+    "ASN020": "the page checks the text you paste or the file you drop; files that cannot be "
+              "read are a matter for asnatlas validate",
 }
 
 #: Codes the browser checks only in part.
@@ -52,12 +58,20 @@ class Skipped:
 def page_data() -> dict:
     """Plain data for validator-page.js (see its ``DATA``)."""
     return {
-        "codes": {c.code: [c.severity, c.title] for c in table()},
+        "codes": {c.code: [c.severity, c.title, c.dms] for c in table()},
         "suffix_stages": dict(sorted(suffix_stages().items())),
         "stage2_inputs": sorted(stage2_inputs()),
         "asn_types": catalogue.asn_type_names(),
         "known_suffixes": list(KNOWN_SUFFIXES),
         "extensions": list(naming.EXTENSIONS),
+        # The limits of Python's JSON reader, as the CLI applies them (ASN014, ASN015).
+        "int_max_digits": sys.get_int_max_str_digits(),
+        "max_depth": MAX_DEPTH,
+        # The characters asnatlas.safetext escapes (ASN221 and the shown text lines).
+        "unsafe": safetext.UNSAFE.pattern,
+        "schema_codes": {"pipeline_schema": validate_schema.PIPELINE,
+                         "pipeline": validate_schema.PIPELINE_CODES,
+                         "profile": validate_schema.PROFILE_CODES},
     }
 
 

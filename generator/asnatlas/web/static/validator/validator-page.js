@@ -303,7 +303,30 @@
 
   const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
   const ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-  const MAX_DEPTH = 900; // Python gives up near its recursion limit (1000)
+  // Nesting deeper than DATA.max_depth is ASN015, found before parsing (as in Python).
+  const NESTING = /"(?:[^"\\]|\\[^])*"?|[[\]{}]/g;
+
+  /** Offset of the first bracket nested deeper than DATA.max_depth, or -1. */
+  function tooDeep(text) {
+    const max = DATA.max_depth;
+    let count = 0;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 91 || c === 123) count++;
+    }
+    if (count <= max) return -1;
+    let depth = 0;
+    NESTING.lastIndex = 0;
+    let m;
+    while ((m = NESTING.exec(text)) !== null) {
+      const ch = m[0];
+      if (ch === "[" || ch === "{") {
+        depth++;
+        if (depth > max) return m.index;
+      } else if (ch === "]" || ch === "}") depth = Math.max(depth - 1, 0);
+    }
+    return -1;
+  }
 
   function parse(text) {
     const n = text.length;
@@ -313,6 +336,8 @@
     floats.literals = new Map();
     const duplicates = [];
     const constants = [];
+    const bigIntegers = []; // [pointer, digits, offset]: Python refuses them (ASN014)
+    const surrogates = []; // [pointer, code, offset]: first lone surrogate of a string (ASN016)
     let i = 0;
 
     function ws(k) {
@@ -325,9 +350,11 @@
     }
 
     function str(k) {
-      // k is just after the opening quote; returns [value, end].
+      // k is just after the opening quote; returns [value, end, lone] where lone is
+      // [offset, code] of the first lone surrogate escape, or null.
       const begin = k - 1;
       let out = "";
+      let lone = null;
       for (;;) {
         let chunk = k;
         while (k < n) {
@@ -338,7 +365,7 @@
         out += text.slice(chunk, k);
         if (k >= n) throw new Syntax("Unterminated string starting at", begin);
         const c = text.charCodeAt(k);
-        if (c === 34) return [out, k + 1];
+        if (c === 34) return [out, k + 1, lone];
         if (c !== 92) throw new Syntax("Invalid control character at", k);
         k++;
         if (k >= n) throw new Syntax("Unterminated string starting at", begin);
@@ -359,6 +386,7 @@
             continue;
           }
         }
+        if (lone === null && code >= 0xd800 && code <= 0xdfff) lone = [k - 1, code];
         out += String.fromCharCode(code);
         k = next;
       }
@@ -373,11 +401,14 @@
     }
 
     function value(k, pointer, depth) {
-      if (depth > MAX_DEPTH) throw new Syntax("deep", k);
       if (!values.has(pointer)) values.set(pointer, k);
       if (k >= n) throw new Stop(k);
       const ch = text[k];
-      if (ch === '"') return str(k + 1);
+      if (ch === '"') {
+        const [val, end, lone] = str(k + 1);
+        if (lone !== null) surrogates.push([pointer, lone[1], lone[0]]);
+        return [val, end];
+      }
       if (ch === "{") return object(k + 1, pointer, depth);
       if (ch === "[") return array(k + 1, pointer, depth);
       if (ch === "n" && text.startsWith("null", k)) return [null, k + 4];
@@ -394,7 +425,11 @@
       const m = NUMBER.exec(text);
       if (!m) throw new Stop(k);
       if (m[1] !== undefined || m[2] !== undefined) floats.add(pointer);
-      else if (m[0].length > 15) floats.literals.set(pointer, m[0]);
+      else {
+        if (m[0].length > 15) floats.literals.set(pointer, m[0]);
+        const digits = m[0].length - (m[0][0] === "-" ? 1 : 0);
+        if (DATA.int_max_digits && digits > DATA.int_max_digits) bigIntegers.push([pointer, digits, k]);
+      }
       return [Number(m[0]), k + m[0].length];
     }
 
@@ -408,9 +443,10 @@
           throw new Syntax("Expecting property name enclosed in double quotes", k);
         }
         const keyAt = k;
-        let key;
-        [key, k] = str(k + 1);
+        let key, lone;
+        [key, k, lone] = str(k + 1);
         const child = `${pointer}/${pointerEscape(key)}`;
+        if (lone !== null) surrogates.push([child, lone[1], lone[0]]);
         if (seen.has(key)) duplicates.push([child, key, keyAt]);
         seen.add(key);
         // The last duplicate wins in the data, so its position wins too.
@@ -457,7 +493,7 @@
     }
     k = ws(k);
     if (k !== n) throw new Syntax("Extra data", k);
-    return { data, values, keys, floats, duplicates, constants };
+    return { data, values, keys, floats, duplicates, constants, bigIntegers, surrogates };
   }
 
   function makeLocator(text) {
@@ -482,7 +518,6 @@
     const pos = err.offset;
     const msg = err.msg;
     let [line, col] = locate(pos);
-    if (msg === "deep") return problem("ASN010", "the JSON is nested too deeply", "", 1, 1);
     const here = text.slice(pos, pos + 2);
     const end = rstripLength(text);
     if (pos >= end || msg.startsWith("Unterminated string")) {
@@ -580,8 +615,15 @@
     return ("aeiou".includes(word[0]) ? "an " : "a ") + word;
   }
 
+  /** The pipeline's schema (errors), then the ground-system profile (warnings), as in Python. */
   function schemaProblems(data, floats) {
-    const name = schemaFor(data);
+    const out = layer(data, DATA.schema_codes.pipeline_schema, DATA.schema_codes.pipeline, floats);
+    const taken = new Set(out.map((p) => p.pointer));
+    return out.concat(layer(data, schemaFor(data), DATA.schema_codes.profile, floats)
+      .filter((p) => !taken.has(p.pointer)));
+  }
+
+  function layer(data, name, codes, floats) {
     const validate = schemaFile(name).validate;
     if (validate(data)) return [];
     const out = [];
@@ -589,7 +631,7 @@
     for (const e of validate.errors) {
       // jsonschema reports a failed anyOf once, without the failures of its branches.
       if (/\/anyOf\/\d+\//.test(e.schemaPath)) continue;
-      for (const p of explain(e, data, floats)) {
+      for (const p of explain(e, data, floats, codes)) {
         const key = p.pointer + "\u0000" + p.message;
         if (!seen.has(key)) {
           seen.add(key);
@@ -600,7 +642,8 @@
     return out;
   }
 
-  function explain(e, data, floats) {
+  function explain(e, data, floats, codes) {
+    const code = has(codes, e.keyword) ? codes[e.keyword] : codes["*"];
     const pointer = e.instancePath;
     const field = fieldName(pointer, data);
     const value = e.data;
@@ -617,16 +660,17 @@
         const strays = Object.keys(value).filter((key) => !has(known, key));
         const close = closeMatch(k, strays, 0.6);
         const tip = close !== null ? `is ${pyRepr(clip(close, 60))} a misspelling of ${pyRepr(k)}?` : desc;
-        return [problem("ASN101", `${where} lacks the required field ${pyRepr(k)}`, pointer, 0, 0, tip)];
+        const word = code === "ASN101" ? "required" : "ground-system";
+        return [problem(code, `${where} lacks the ${word} field ${pyRepr(k)}`, pointer, 0, 0, tip)];
       }
       case "type": {
         const wanted = Array.isArray(e.schema) ? e.schema.join(" or ") : e.schema;
         const got = pyTypeName(value, pointer, floats);
         if (pointer === "") {
-          return [problem("ASN102", `the file must hold a JSON object, not ${got}`, pointer, 0, 0,
+          return [problem(code, `the file must hold a JSON object, not ${got}`, pointer, 0, 0,
             "an association is one JSON object {...}")];
         }
-        return [problem("ASN102", `${field} must be ${article(wanted)}, not ${got}`, pointer, 0, 0, hint)];
+        return [problem(code, `${field} must be ${article(wanted)}, not ${got}`, pointer, 0, 0, hint)];
       }
       case "enum": {
         const allowed = e.schema;
@@ -634,18 +678,18 @@
         const close = typeof value === "string"
           ? closeMatch(value.toLowerCase(), allowed.map(String), 0.6) : null;
         const tip = close !== null ? `did you mean ${pyRepr(close)}?` : "allowed: " + allowed.join(", ");
-        return [problem("ASN103", `${field} ${clip(shown, 60)} is not an allowed value`, pointer, 0, 0, tip)];
+        return [problem(code, `${field} ${clip(shown, 60)} is not an allowed value`, pointer, 0, 0, tip)];
       }
       case "pattern":
-        return [problem("ASN104", `${field} ${clip(pyRepr(value), 60)} is badly formed`, pointer, 0, 0, hint)];
+        return [problem(code, `${field} ${clip(pyRepr(value), 60)} is badly formed`, pointer, 0, 0, hint)];
       case "minItems":
       case "minLength":
-        return [problem("ASN105", `${field} is empty`, pointer, 0, 0, hint)];
+        return [problem(code, `${field} is empty`, pointer, 0, 0, hint)];
       case "anyOf":
-        return [problem("ASN102", `${field} must be a string or null, not ${pyTypeName(value, pointer, floats)}`,
+        return [problem(code, `${field} must be a string or null, not ${pyTypeName(value, pointer, floats)}`,
           pointer, 0, 0, hint)];
       default:
-        return [problem("ASN106", `${field}: ${clip(e.message || e.keyword, 60)}`, pointer, 0, 0, hint)];
+        return [problem(code, `${field}: ${clip(e.message || e.keyword, 60)}`, pointer, 0, 0, hint)];
     }
   }
 
@@ -735,6 +779,7 @@
       if (!isObject(product)) return;
       const name = get(product, "name");
       if (typeof name === "string" && name) {
+        out = out.concat(productName(p, name));
         if (names.has(name)) {
           out.push(problem("ASN217", `products[${p}] has the same name as products[${names.get(name)}]`,
             `/products/${p}/name`, 0, 0, "their output files would overwrite each other"));
@@ -755,6 +800,12 @@
       if (!isObject(member) || typeof get(member, "expname") !== "string") return;
       const expname = member.expname;
       const at = `/products/${p}/members/${m}/expname`;
+      out.push(...unsafe("member name", expname, at));
+      const base = basename(expname);
+      if (expname && (isBlank(base) || base === "." || base === "..")) {
+        out.push(problem("ASN223", `member name ${pyRepr(C(expname))} names no file`, at, 0, 0,
+          "a member is a file name such as jw..._cal.fits"));
+      }
       if (expname.includes("/") || expname.includes("\\")) {
         out.push(problem("ASN201", `member name ${pyRepr(C(expname))} carries a directory path`, at, 0, 0,
           `put the file beside the association and write just ${pyRepr(C(basename(expname)))}`));
@@ -772,11 +823,44 @@
     return out;
   }
 
+  let unsafeRe = null;
+
+  /** ASN221: characters that end a line, drive a terminal or reorder text in a name. */
+  function unsafe(what, name, at) {
+    if (unsafeRe === null) unsafeRe = new RegExp(DATA.unsafe, "u");
+    if (!unsafeRe.test(name)) return [];
+    return [problem("ASN221", `${what} ${pyRepr(C(name))} holds a control, line-break or bidi character`,
+      at, 0, 0, "the pipeline would open or write a file of that name; use plain letters, digits, " +
+      "'_', '-' and '.'")];
+  }
+
+  /** Python's not s.strip(). */
+  function isBlank(s) {
+    for (let k = 0; k < s.length; k++) if (!PY_SPACE.has(s.charCodeAt(k))) return false;
+    return true;
+  }
+
+  /** The product name becomes output file names: no path, no hidden characters. */
+  function productName(p, name) {
+    const at = `/products/${p}/name`;
+    const out = unsafe("product name", name, at);
+    if (name.includes("/") || name.includes("\\")) {
+      out.push(problem("ASN222", `product name ${pyRepr(C(name))} carries a path: the pipeline names its ` +
+        "output files from it, so they would be written elsewhere", at, 0, 0,
+      `write a plain name such as ${pyRepr(C(basename(name) || "jw01234-o001_t001"))}`));
+    } else if (isBlank(name) || name === "." || name === "..") {
+      out.push(problem("ASN223", `product name ${pyRepr(C(name))} names no file`, at, 0, 0,
+        "the product name is the stem of the output file names"));
+    }
+    return out;
+  }
+
   function memberStage(member, at, stage) {
     const role = get(member, "exptype");
     const suffix = suffixOf(member.expname);
     const madeBy = suffix !== null && has(DATA.suffix_stages, suffix) ? DATA.suffix_stages[suffix] : null;
-    if (stage === null || madeBy === null || !STAGED_ROLES[stage].includes(role)) return [];
+    if (stage === null || madeBy === null || typeof role !== "string" ||
+        !STAGED_ROLES[stage].includes(role.toLowerCase())) return [];
     if (stage === 3 && madeBy < 2) {
       return [problem("ASN210", `Stage 3 ${role} member has suffix _${suffix}; Stage 3 combines ` +
         "calibrated files", at, 0, 0, `use the Stage 2 output (_cal or _calints) instead of _${suffix}`)];
@@ -792,7 +876,9 @@
   }
 
   function science(p, product, members, stage) {
-    const sci = members.filter((m) => isObject(m) && get(m, "exptype") === "science");
+    // The pipeline lower-cases exptype before it looks for the science member.
+    const sci = members.filter((m) => isObject(m) && typeof get(m, "exptype") === "string" &&
+      m.exptype.toLowerCase() === "science");
     const at = `/products/${p}`;
     if (stage === 2 && sci.length !== 1) {
       const count = sci.length ? String(sci.length) : "no";
@@ -966,8 +1052,23 @@
     return sortProblems(problems);
   }
 
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+  function surrogateProblem(code, pointer, line, col) {
+    // The pointer may run through keys holding lone surrogates: show them as escapes.
+    const shown = pointer.replace(LONE_SURROGATE, (ch) => "\\u" + hex(ch.charCodeAt(0), 4));
+    return problem("ASN016", `lone surrogate \\u${hex(code, 4)} in a string: the text is not valid Unicode`,
+      shown, line, col, "remove it, or write the whole pair (such as \\ud83d\\ude00)");
+  }
+
   function validateText(text, path) {
     const locate = makeLocator(text);
+    const deep = tooDeep(text);
+    if (deep >= 0) {
+      const [line, col] = locate(deep);
+      return [problem("ASN015", `the JSON is nested more than ${DATA.max_depth} levels deep`, "", line, col,
+        "an association nests four levels: association, products, product, members")];
+    }
     let parsed;
     try {
       parsed = parse(text);
@@ -975,6 +1076,15 @@
       if (err instanceof Syntax) return [syntaxProblem(text, err, locate)];
       throw err;
     }
+    const fatal = parsed.bigIntegers.map(([pointer, digits, at]) => {
+      const [line, col] = locate(at);
+      return problem("ASN014", `an integer of ${digits} digits: Python's JSON reader (the pipeline's) ` +
+        `refuses integers over ${DATA.int_max_digits} digits`, pointer, line, col, "write it as a string, or shorten it");
+    }).concat(parsed.surrogates.map(([pointer, code, at]) => {
+      const [line, col] = locate(at);
+      return surrogateProblem(code, pointer, line, col);
+    }));
+    if (fatal.length) return fatal;
     const problems = [];
     for (const [pointer, key, at] of parsed.duplicates) {
       const [line, col] = locate(at);
@@ -1001,17 +1111,30 @@
     return problems.concat(more);
   }
 
-  function oneLine(text) {
-    return text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  // asnatlas.safetext.visible and asnatlas.validate.report.shown, ported.
+  const NAMED = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\f": "\\f", "\0": "\\0" };
+  const CI_COMMAND = /##(?=vso\[|\[|teamcity\[)/gi;
+  let visibleRe = null;
+
+  function shown(text) {
+    if (visibleRe === null) visibleRe = new RegExp(DATA.unsafe, "gu");
+    text = text.replace(visibleRe, (ch) => {
+      if (has(NAMED, ch)) return NAMED[ch];
+      const c = ch.codePointAt(0);
+      return c <= 0xff ? "\\x" + hex(c, 2) : "\\u" + hex(c, 4);
+    });
+    text = text.replace(LONE_SURROGATE, (ch) => "\\u" + hex(ch.charCodeAt(0), 4));
+    return text.replace(CI_COMMAND, "#\\x23");
   }
 
   /** One problem as `asnatlas validate` prints it. */
   function textLine(p) {
-    let where = p.file;
+    let where = shown(p.file);
     if (p.line) where += `:${p.line}:${p.column}`;
-    let line = `${where}: ${p.code} ${p.severity}: ${oneLine(p.message)}`;
-    if (p.pointer) line += ` (at ${oneLine(p.pointer)})`;
-    if (p.hint) line += `; hint: ${oneLine(p.hint)}`;
+    let line = `${where}: ${p.code} ${p.severity}: ${shown(p.message)}`;
+    if (p.pointer) line += ` (at ${shown(p.pointer)})`;
+    if (p.hint) line += `; hint: ${shown(p.hint)}`;
+    if (line.replace(/^\s+/, "").startsWith("::")) line = line.replace(":", "\\x3a");
     return line;
   }
 
@@ -1026,10 +1149,11 @@
       `${warnings} warning${warnings !== 1 ? "s" : ""} in ${bad} ${bad === 1 ? "file" : "files"}`;
   }
 
-  /** Everything the page shows for one file; `strict` turns warnings into errors. */
-  function check(bytes, name, path, strict) {
+  /** Everything the page shows for one file; `strict` turns warnings into errors, `dms`
+   * (--profile dms) the ground-system warnings. */
+  function check(bytes, name, path, strict, dms) {
     const problems = validateBytes(bytes, name, path);
-    if (strict) for (const p of problems) p.severity = "error";
+    for (const p of problems) if (strict || (dms && DATA.codes[p.code][2])) p.severity = "error";
     const valid = !problems.some((p) => p.severity === "error");
     return { problems, valid, exitStatus: valid ? 0 : 1, summary: summary(1, problems),
       lines: problems.map(textLine) };
@@ -1050,6 +1174,7 @@
     const input = $("asnv-input");
     const nameField = $("asnv-name");
     const strict = $("asnv-strict");
+    const dms = $("asnv-dms");
     const fileInput = $("asnv-file");
     const verdict = $("asnv-verdict");
     const list = $("asnv-problems");
@@ -1075,7 +1200,7 @@
       }
       const name = nameField.value.trim();
       const raw = bytes !== null ? bytes : encoder.encode(input.value);
-      const result = check(raw, name || "<stdin>", name || null, strict.checked);
+      const result = check(raw, name || "<stdin>", name || null, strict.checked, dms.checked);
       verdict.textContent = (result.valid ? "Valid" : "Not valid") +
         ` (exit status ${result.exitStatus}): ${result.summary}`;
       verdict.className = "asnv-verdict " + (result.valid ? "asnv-valid" : "asnv-invalid");
@@ -1115,6 +1240,7 @@
     });
     nameField.addEventListener("input", run);
     strict.addEventListener("change", run);
+    dms.addEventListener("change", run);
     $("asnv-run").addEventListener("click", run);
     fileInput.addEventListener("change", () => { if (fileInput.files[0]) loadFile(fileInput.files[0]); });
     for (const target of [input, root]) {

@@ -1,0 +1,132 @@
+"""The validator's policy against the pipeline: what the reference accepts, we accept.
+
+``tests/data/broken/reference_verdicts.json`` holds association texts and whether jwst
+3.0.0's ``jwst.associations.load_asn`` (the pipeline's loader: its schemas, its JSON
+reader) accepts them. For every text the reference rejects, we report an error. For every
+text it accepts, we report no error, except for the classes listed in `STRICTER`, where
+the loader lets through what the pipeline then fails on or what would make it read or
+write outside its folder; each is listed with the reason. When the reference is installed
+(``$ASNATLAS_JWST_PYTHON``, default /tmp/jwstref/bin/python), the stored verdicts are
+checked against it too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from asnatlas.cli import main
+from asnatlas.validate.api import validate_bytes
+from asnatlas.validate.codes import ERROR
+
+VERDICTS = Path(__file__).parent / "data" / "broken" / "reference_verdicts.json"
+CASES: dict[str, dict] = json.loads(VERDICTS.read_text("utf-8"))["cases"]
+REFERENCE = Path(os.environ.get("ASNATLAS_JWST_PYTHON", "/tmp/jwstref/bin/python"))
+
+#: Texts the reference's loader accepts but we report as errors, and why.
+STRICTER: dict[str, str] = {
+    "product_without_name": "calwebb_image2/spec2/spec3/coron3/tso3 read products[n]['name']",
+    "empty_products": "every Stage 3 pipeline reads products[0]",
+    "empty_members": "a product without members gives the pipeline nothing to process",
+    "empty_name": "the output files would be named '_i2d.fits', ...",
+    "empty_expname": "the pipeline would open the association's folder as a file",
+    "member_dot_dot": "'..' names a folder, not an exposure",
+    "member_blank": "a name of spaces names no exposure",
+    "expname_nul": "no file system accepts NUL in a name: the pipeline fails to open it",
+    "expname_escape_sequence": "control characters hide or rewrite what the logs show",
+    "expname_newline": "a line break in a name forges log and CI lines",
+    "expname_bidi": "a bidi override shows a different name than the one opened",
+    "name_parent_path": "the output files would be written outside the output folder",
+    "name_absolute_path": "the output files would be written outside the output folder",
+    "name_dot_dot": "the output files would be named '.._i2d.fits' next to the folder",
+    "name_newline": "a line break in an output file name",
+    "nesting_300_deep": "past 256 levels the answer would depend on the caller's stack depth",
+    "lone_surrogate": "not Unicode text: no file system or terminal encoding accepts it",
+}
+
+
+def _errors(text: str) -> list[str]:
+    problems = validate_bytes(text.encode("utf-8"), "<stdin>")
+    return [p.code for p in problems if p.severity == ERROR]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_verdict_agrees_with_the_reference_loader(name):
+    case = CASES[name]
+    errors = _errors(case["text"])
+    if case["reference"] == "rejects":
+        assert errors, f"the reference rejects {name} but we report no error"
+    elif name in STRICTER:
+        assert errors, f"{name}: expected an error ({STRICTER[name]})"
+    else:
+        assert errors == [], f"the reference accepts {name}; we report {errors}"
+
+
+def test_stricter_cases_are_all_accepted_by_the_reference():
+    assert set(STRICTER) <= set(CASES)
+    assert all(CASES[name]["reference"] == "accepts" for name in STRICTER)
+
+
+def test_the_pipelines_minimal_association_is_valid(capsys, tmp_path):
+    path = tmp_path / "jw01234-o001_20240101t120000_image3_00001_asn.json"
+    path.write_text(CASES["minimal"]["text"], encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "error" not in out.replace("0 errors", "")
+    assert "ASN111 warning: the association lacks the ground-system field 'asn_pool'" in out
+    # Archive-grade checks: the ground-system fields are required.
+    assert main(["validate", "--strict", str(path)]) == 1
+    assert "ASN111 error" in capsys.readouterr().out
+
+
+def test_member_with_a_directory_is_a_warning(capsys, tmp_path):
+    path = tmp_path / "x_asn.json"
+    path.write_text(CASES["member_in_subfolder"]["text"], encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "ASN201 warning: member name 'sub/" in capsys.readouterr().out
+
+
+def test_stored_verdicts_are_the_references():
+    if not REFERENCE.is_file():
+        pytest.skip(f"the reference jwst is not installed at {REFERENCE} "
+                    "(set ASNATLAS_JWST_PYTHON to its Python)")
+    script = (
+        "import json, logging, sys, warnings\n"
+        "warnings.simplefilter('ignore'); logging.disable(logging.CRITICAL)\n"
+        "from jwst.associations import load_asn\n"
+        "out = {}\n"
+        "for name, text in json.load(sys.stdin).items():\n"
+        "    try:\n"
+        "        load_asn(text); out[name] = 'accepts'\n"
+        "    except BaseException:\n"
+        "        out[name] = 'rejects'\n"
+        "json.dump(out, sys.stdout)\n")
+    texts = {name: case["text"] for name, case in CASES.items()}
+    result = subprocess.run([str(REFERENCE), "-c", script], input=json.dumps(texts),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    live = json.loads(result.stdout)
+    assert live == {name: case["reference"] for name, case in CASES.items()}
+
+
+def test_profile_dms_makes_ground_system_warnings_errors(capsys, tmp_path):
+    name = "jw01234-o001_20240101t120000_image3_00001_asn.json"
+    (tmp_path / "a").mkdir()
+    minimal = tmp_path / "a" / name
+    minimal.write_text(CASES["minimal"]["text"], encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    unknown_key = tmp_path / "b" / name
+    data = json.loads(CASES["ground_fields_all"]["text"])
+    data["notes"] = "kept by hand"
+    unknown_key.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["validate", "--profile", "dms", str(minimal)]) == 1
+    assert "ASN111 error" in capsys.readouterr().out
+    # An unknown key is no ground-system matter: still a warning (an error with --strict).
+    assert main(["validate", "--profile", "dms", str(unknown_key)]) == 0
+    assert "ASN216 warning" in capsys.readouterr().out
+    assert main(["validate", "--strict", str(unknown_key)]) == 1
+    assert "ASN216 error" in capsys.readouterr().out
