@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 DEFAULT_FORMAT = "ascii"
 
 # Order is the order shown in --help.
-SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain")
+SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain",
+                                 "from-list", "edit", "gather", "make-pool", "diff")
 
 DESCRIPTION = """\
 asnatlas: JWST associations, generated, validated and explained.
@@ -98,10 +99,11 @@ def _modules() -> list[tuple[str, object]]:
     modules = []
     for name in SUBCOMMANDS:
         try:
-            modules.append((name, importlib.import_module(f"asnatlas.cli.{name}")))
+            module_name = f"asnatlas.cli.{name.replace('-', '_')}"
+            modules.append((name, importlib.import_module(module_name)))
         except ModuleNotFoundError as err:
             # A subcommand listed before its module is merged is simply not offered yet.
-            if err.name != f"asnatlas.cli.{name}":
+            if err.name != module_name:
                 raise
     return modules
 
