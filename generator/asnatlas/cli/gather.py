@@ -71,10 +71,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 class Bar:
     """A one-line progress bar on standard error: bytes copied, percentage, speed."""
 
-    def __init__(self, total: int, stream=sys.stderr):
+    def __init__(self, total: int, stream=None):
         self.total = max(total, 1)
         self.done = 0
-        self.stream = stream
+        self.stream = stream if stream is not None else sys.stderr
         self.start = time.monotonic()
         self.shown = 0.0
 
