@@ -69,7 +69,8 @@ BAD = {
         ([SPEC2, "-a", "jw87800017001_02102_00001_nis_rate.fits"], "already a member"),
         ([SPEC2, "-a", "x.fits", "-o", "out.txt"], ".json"),
         ([SPEC2, "-r", "-i", "jw87800017001_02102_00001_nis_rate.fits",
-          "jw87800017001_02102_00002_nis_rate.fits", "jw87800-o017_t002_niriss_clear-f200w_i2d.fits",
+          "jw87800017001_02102_00002_nis_rate.fits",
+          "jw87800-o017_t002_niriss_clear-f200w_i2d.fits",
           "jw87800-o017_t002_niriss_clear-f200w_segm.fits"], "every product"),
     ],
     "gather": [
