@@ -21,6 +21,8 @@ from asnatlas.toolkit.compare import (
     Comparison,
     Verdict,
     compare_folder,
+    summary_view,
+    verdict_view,
 )
 from asnatlas.toolkit.diff import KINDS, Difference, describe, diff_paths, review
 from asnatlas.toolkit.diff import compare as diff_entries
@@ -38,5 +40,5 @@ __all__ = [
     "Comparison", "Difference", "EditResult", "GatherPlan", "Verdict",
     "compare_folder", "describe", "diff_entries", "diff_paths", "dumps", "edit_add",
     "edit_remove", "from_list", "gather_plan", "gather_run", "load", "make_pool", "review",
-    "write",
+    "summary_view", "verdict_view", "write",
 ]

@@ -12,8 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asnatlas.errors import InputError
+from asnatlas.safetext import visible
 from asnatlas.toolkit import asnfile
-from asnatlas.toolkit.diff import Difference, Entry, association_files, compare, entries
+from asnatlas.toolkit.diff import (
+    Difference,
+    Entry,
+    association_files,
+    compare,
+    describe,
+    entries,
+)
 
 IDENTICAL = "identical"
 DIFFERENT = "different"
@@ -110,3 +119,59 @@ def compare_folder(generated: Iterable[tuple[str, dict[str, Any]]], folder: str 
     only = tuple(sorted(set(theirs) - used))
     programs = {name: str(data.get("program", "")) for name, (data, _items) in theirs.items()}
     return Comparison(str(folder), verdicts, only, programs)
+
+
+# ------------------------------------------------------------------ views for the site
+def verdict_view(comparison: Comparison | None, key: str) -> dict[str, Any] | None:
+    """What an association page shows: plain data (text is escaped by the templates)."""
+    if comparison is None or key not in comparison.verdicts:
+        return None
+    verdict = comparison.verdicts[key]
+    return {
+        "folder": comparison.folder,
+        "status": verdict.status,
+        "matches": list(verdict.matches),
+        "differences": [{"kind": d.kind, "text": describe(d)} for d in verdict.differences],
+    }
+
+
+def summary_view(comparison: Comparison | None, pages: list[tuple[str, str]],
+                 programs: set[str], site_programs: set[str]) -> dict[str, Any] | None:
+    """What a pool page shows: the counts, each association by verdict, and the folder's
+    files that match no generated association (those of this pool's programs, and those of
+    a program no pool of the site has).
+
+    ``pages`` are (key, file name) of the pool's associations.
+    """
+    if comparison is None:
+        return None
+    rows = [{"key": key, "name": name, "status": comparison.verdicts[key].status}
+            for key, name in pages if key in comparison.verdicts]
+    only = [name for name in comparison.only_in_folder
+            if comparison.programs.get(name, "") in programs
+            or comparison.programs.get(name, "") not in site_programs]
+    counts = comparison.counts([key for key, _ in pages])
+    return {
+        "folder": comparison.folder,
+        "identical": counts[IDENTICAL],
+        "different": counts[DIFFERENT],
+        "only_generated": counts[ONLY_GENERATED],
+        "only_in_folder": only,
+        "rows": rows,
+    }
+
+
+def folder_digest(folder: str | Path) -> str:
+    """A hash of the association files a comparison reads (names and bytes), so that a
+    build knows when they changed. Raises `InputError` as `compare_folder` does."""
+    import hashlib
+
+    root = Path(folder)
+    digest = hashlib.sha256(str(root.absolute()).encode("utf-8") + b"\0")
+    for path in association_files(root):
+        digest.update(path.as_posix().encode("utf-8") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as err:
+            raise InputError(f"cannot read: {err.strerror or err}", visible(str(path))) from None
+    return digest.hexdigest()
