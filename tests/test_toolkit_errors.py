@@ -129,3 +129,29 @@ def test_in_place_edit_keeps_the_file_whole_when_the_write_fails(workdir, monkey
     assert main(["edit", SPEC2, "-a", "-t", "background", "bkg_rate.fits"]) == 2
     assert "No space left" in capsys.readouterr().err
     assert tree(workdir) == before
+
+
+def test_written_files_get_ordinary_permissions(workdir, capsys):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert main(["gather", SPEC2, "dest"]) == 0
+        os.chmod(SPEC2, 0o640)
+        assert main(["edit", SPEC2, "-a", "-t", "background", "bkg_rate.fits"]) == 0
+        assert stat.S_IMODE(os.stat(SPEC2).st_mode) == 0o640, "an edited file keeps its mode"
+        assert main(["from-list", "-o", "new.json", "--product-name", "p", "a_cal.fits"]) == 0
+        assert main(["make-pool", "-o", "pool.csv", "ok.fits"]) == 0
+        for path in ("new.json", "pool.csv", f"dest/{SPEC2}",
+                     "dest/jw87800017001_02102_00001_nis_rate.fits"):
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o644, path
+    finally:
+        os.umask(old)
+
+
+def test_gather_into_the_associations_own_folder_is_refused(workdir, capsys):
+    before = tree(workdir)
+    assert main(["gather", SPEC2, "."]) == 2
+    assert "own folder" in capsys.readouterr().err
+    assert tree(workdir) == before

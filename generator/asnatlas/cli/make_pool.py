@@ -60,16 +60,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asnatlas import safeio
-    from asnatlas.errors import InputError
     from asnatlas.safetext import visible
-    from asnatlas.toolkit import make_pool
+    from asnatlas.toolkit import make_pool, write_text
 
     text = make_pool(args.files, asn_candidate=args.asn_candidate, dms_note=args.dms_note,
                      is_imprt=args.is_imprt, pntgtype=args.pntgtype)
-    try:
-        safeio.write_text_atomic(args.output, text)
-    except OSError as err:
-        raise InputError(f"cannot write: {err.strerror or err}", visible(args.output)) from None
+    write_text(args.output, text)
     print(f"{visible(args.output)}: {len(args.files)} exposure(s)")
     return 0

@@ -13,7 +13,7 @@
 Each new association is validated (asnatlas.validate) before it is written, atomically.
 """
 
-from asnatlas.toolkit.asnfile import dumps, load, write
+from asnatlas.toolkit.asnfile import dumps, load, write, write_text
 from asnatlas.toolkit.compare import (
     DIFFERENT,
     IDENTICAL,
@@ -40,5 +40,5 @@ __all__ = [
     "Comparison", "Difference", "EditResult", "GatherPlan", "Verdict",
     "compare_folder", "describe", "diff_entries", "diff_paths", "dumps", "edit_add",
     "edit_remove", "from_list", "gather_plan", "gather_run", "load", "make_pool", "review",
-    "summary_view", "verdict_view", "write",
+    "summary_view", "verdict_view", "write", "write_text",
 ]

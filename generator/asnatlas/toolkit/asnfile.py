@@ -7,6 +7,7 @@ them). Writing: the new association is validated first, and written atomically.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,29 @@ def write(path: str | Path, data: dict[str, Any], before: dict[str, Any] | None 
         raise InputError(f"the new association would not be valid, nothing written: "
                          f"{first.code} {visible(first.message)}{where}{more}",
                          visible(str(path)))
+    write_text(path, dumps(data))
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` atomically; an existing file keeps its permissions, a new one gets the
+    usual ``0666 & ~umask`` (the atomic write's temporary file is private)."""
+    target = Path(path)
     try:
-        safeio.write_text_atomic(path, dumps(data))
+        mode = target.stat().st_mode & 0o7777 if target.is_file() else None
+    except OSError:
+        mode = None
+    try:
+        safeio.write_text_atomic(target, text)
     except OSError as err:
         raise InputError(f"cannot write: {err.strerror or err}", visible(str(path))) from None
+    try:
+        os.chmod(target, mode if mode is not None else 0o666 & ~current_umask())
+    except OSError:
+        pass  # the file is written; its mode is a nicety
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it, then restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

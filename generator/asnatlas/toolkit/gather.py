@@ -74,6 +74,10 @@ def plan(asn_path: str | Path, dest: str | Path, *, source: str | Path | None = 
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise InputError(f"{visible(str(dest))}: exists and is not a folder")
+    target = dest / asn_path.name
+    if target.exists() and os.path.samefile(target, asn_path):
+        raise InputError(f"{visible(str(dest))}: is the association's own folder; gathering "
+                         "there would overwrite the association itself")
     products = select(data, types, exclude)
     if not products:
         chosen = ", ".join(sorted(set(types or ()) - set(exclude))) or "none"
@@ -105,7 +109,7 @@ def plan(asn_path: str | Path, dest: str | Path, *, source: str | Path | None = 
                          f"missing, nothing copied: {shown}")
     out = dict(data)
     out["products"] = products
-    return GatherPlan(out, dest / asn_path.name, tuple(copies.values()), data)
+    return GatherPlan(out, target, tuple(copies.values()), data)
 
 
 def _copy_one(item: Copy, progress: Callable[[int], None] | None) -> None:
@@ -126,7 +130,7 @@ def _copy_one(item: Copy, progress: Callable[[int], None] | None) -> None:
                 dst.write(chunk)
                 if progress:
                     progress(len(chunk))
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~asnfile.current_umask())
         os.replace(tmp, item.target)
     except BaseException:
         try:
@@ -134,12 +138,6 @@ def _copy_one(item: Copy, progress: Callable[[int], None] | None) -> None:
         except FileNotFoundError:
             pass
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def run(gather_plan: GatherPlan, progress: Callable[[int], None] | None = None) -> Path:
