@@ -26,6 +26,7 @@ Differences from jwst's asn_from_list:
   - --background FILE... and --imprint FILE... add those members (exptype background /
     imprint) to every Stage 2 product: the step done by hand today;
   - the id is checked at Stage 3 too (oNNN, c1NNN, a3NNN or rNNNN);
+  - a Stage 3 file listed twice is refused (a member listed twice in a product);
   - code_version is asnatlas's version.
 """
 
