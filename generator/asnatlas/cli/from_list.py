@@ -72,11 +72,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from asnatlas import toolkit
+    from asnatlas.safetext import visible
 
     data = toolkit.from_list(args.files, rule=args.rule, product_name=args.product_name,
                              acid=args.acid, background=args.background,
                              imprint=args.imprint)
     toolkit.write(args.output_file, data)
     n_members = sum(len(p["members"]) for p in data["products"])
-    print(f"{args.output_file}: {len(data['products'])} product(s), {n_members} member(s)")
+    print(f"{visible(args.output_file)}: {len(data['products'])} product(s), "
+          f"{n_members} member(s)")
     return 0
