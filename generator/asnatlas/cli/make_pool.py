@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 NAME = "make-pool"
+#: Reading at least this many headers shows progress (when standard error is a terminal).
+PROGRESS_FILES = 200
+
 EXAMPLE = "asnatlas make-pool -o my_pool.csv *_uncal.fits     a pool from FITS headers"
 
 DESCRIPTION = """\
@@ -63,8 +67,17 @@ def run(args: argparse.Namespace) -> int:
     from asnatlas.safetext import visible
     from asnatlas.toolkit import make_pool, write_text
 
+    total = len(args.files)
+    progress = None
+    if total >= PROGRESS_FILES and sys.stderr.isatty():
+        def progress(done: int) -> None:
+            if done % 50 == 0 or done == total:
+                end = "\n" if done == total else ""
+                print(f"\rmake-pool: read {done}/{total} headers", end=end, file=sys.stderr,
+                      flush=True)
+
     text = make_pool(args.files, asn_candidate=args.asn_candidate, dms_note=args.dms_note,
-                     is_imprt=args.is_imprt, pntgtype=args.pntgtype)
+                     is_imprt=args.is_imprt, pntgtype=args.pntgtype, progress=progress)
     write_text(args.output, text)
     print(f"{visible(args.output)}: {len(args.files)} exposure(s)")
     return 0
