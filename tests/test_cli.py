@@ -35,7 +35,8 @@ def test_only_built_subcommands_are_offered():
     names = available()
     assert names, "at least one subcommand is built"
     assert set(names) <= set(cli.SUBCOMMANDS)
-    order = ["generate", "validate", "build", "explain"]
+    order = ["generate", "validate", "build", "explain", "from-list", "edit", "gather",
+             "make-pool", "diff"]
     assert names == [n for n in order if n in names]
 
 

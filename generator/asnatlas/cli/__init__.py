@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 DEFAULT_FORMAT = "ascii"
 
 # Order is the order shown in --help.
-SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain")
+SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain",
+                                 "from-list", "edit", "gather", "make-pool", "diff")
 
 DESCRIPTION = """\
 asnatlas: JWST associations, generated, validated and explained.
@@ -96,7 +97,9 @@ def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
 
 
 def _modules() -> list[tuple[str, object]]:
-    return [(name, importlib.import_module(f"asnatlas.cli.{name}")) for name in SUBCOMMANDS]
+    # `from-list` lives in cli/from_list.py
+    return [(name, importlib.import_module(f"asnatlas.cli.{name.replace('-', '_')}"))
+            for name in SUBCOMMANDS]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -34,6 +34,8 @@ examples:
       the associations of two real pools
   asnatlas build pools/*.csv -o site-out -j 1
       one Sphinx process (less memory, slower)
+  asnatlas build jw01234_pool.csv --compare archive/ -o site-out
+      also say, on every association page, whether archive/ holds the same association
 """
 
 
@@ -56,6 +58,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         metavar="N", help="Sphinx processes (default: 2)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    parser.add_argument("--compare", metavar="DIR",
+                        help="associations you have (e.g. from the archive, every *_asn.json "
+                             "below DIR): each association page says whether DIR holds the "
+                             "same one, a different one (with the differences, as asnatlas "
+                             "diff finds them) or none; each pool page sums it up")
     add_pool_arguments(parser)
     return parser
 
@@ -72,10 +79,15 @@ def run(args: argparse.Namespace) -> int:
         if not os.path.isfile(path):
             raise InputError("no such pool file", path)
     status = None if args.quiet else sys.stderr
+    read_key = f"{args.pool_format}|{args.delimiter}"
+    if args.compare is not None:
+        from asnatlas.toolkit.compare import folder_digest
+
+        read_key += f"|compare:{folder_digest(args.compare)}"
     try:
         report = build(pools, args.output, version_id=args.version_id, jobs=args.jobs,
                        read=lambda path: read_pool_from_args(path, args),
-                       read_key=f"{args.pool_format}|{args.delimiter}", status=status)
+                       read_key=read_key, status=status, compare=args.compare)
     except BuildError as err:
         print(f"asnatlas: error: {visible(str(err))}", file=sys.stderr)
         return 1

@@ -345,6 +345,7 @@ def build(
     jobs: int = 2,
     generate: Generate | None = None,
     status: TextIO | None = sys.stderr,
+    compare: str | os.PathLike | None = None,
 ) -> BuildReport:
     """Build the site for ``pool_paths`` into ``out``.
 
@@ -383,6 +384,12 @@ def build(
                            timings=timings)
     site = read_and_generate(paths, version_id=version_id, read=read, generate=generate,
                              progress=say)
+    if compare is not None:  # build --compare DIR (issue 13); read_key holds DIR's digest
+        from asnatlas.toolkit import compare_folder
+
+        site.comparison = compare_folder(
+            [(page.docname, page.asn.data) for pool in site.pools for page in pool.asns],
+            compare)
     timings["generate"] = time.perf_counter() - clock
     clock = time.perf_counter()
     files = sources(site)

@@ -116,6 +116,8 @@ class PoolPage:
 @dataclass
 class Site:
     pools: list[PoolPage]
+    #: ``asnatlas.toolkit.Comparison`` of the associations against ``build --compare DIR``
+    comparison: object | None = None
 
     @property
     def association_count(self) -> int:

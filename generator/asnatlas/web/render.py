@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from asnatlas import toolkit
 from asnatlas.conventions import catalogue, naming
 from asnatlas.resources import folder as shipped_folder
 from asnatlas.web import diagram
@@ -172,9 +173,11 @@ def pages(site: Site, validator: bool) -> dict[str, str]:
         orphan_reasons = {exp.docname: reasons.get(exp.exposure.index, [])[:_ORPHAN_REASONS]
                           for exp in pool.orphans}
         out[pool.docname] = render("pool.md.j2", pool=pool, columns=_columns(pool),
-                                   candidates_of=candidates_of, orphan_reasons=orphan_reasons)
+                                   candidates_of=candidates_of, orphan_reasons=orphan_reasons,
+                                   compare_summary=_compare_summary(site, pool))
         for page in pool.asns:
-            out[page.docname] = render_association(page, pool)
+            out[page.docname] = render_association(
+                page, pool, compare=toolkit.verdict_view(site.comparison, page.docname))
         for exp in pool.exps:
             out[exp.docname] = render_exposure(
                 exp, pool, explanations=reasons.get(exp.exposure.index, []))
@@ -208,7 +211,17 @@ def _columns(pool: PoolPage) -> list[str]:
     return [c for c in TABLE_COLUMNS if c in pool.pool.columns]
 
 
-def render_association(page: AsnPage, pool: PoolPage) -> str:
+def _compare_summary(site: Site, pool: PoolPage) -> dict[str, Any] | None:
+    """The pool page's summary of ``build --compare DIR`` (None without it)."""
+    def programs(p: PoolPage) -> set[str]:
+        return {str(page.asn.data.get("program", "")) for page in p.asns}
+
+    return toolkit.summary_view(
+        site.comparison, [(page.docname, page.asn.filename) for page in pool.asns],
+        programs(pool), set().union(*(programs(p) for p in site.pools)))
+
+
+def render_association(page: AsnPage, pool: PoolPage, compare: dict | None = None) -> str:
     asn = page.asn
     kind, fields, error = decode(asn.filename)
     products = []
@@ -233,7 +246,7 @@ def render_association(page: AsnPage, pool: PoolPage) -> str:
         fields=fields, error=error, products=products, pipeline=pipeline_of(asn.asn_type),
         candidate=_candidate(str(asn.data.get("asn_id", ""))),
         diagram=association_diagram(page, pool), json_text=asn.to_json(),
-        json_href=posix_name(page.docname) + ".json",
+        json_href=posix_name(page.docname) + ".json", compare=compare,
     )
 
 
