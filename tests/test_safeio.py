@@ -466,3 +466,14 @@ def test_build_killed_before_publishing_keeps_the_old_site_and_drops_the_cache(t
     assert main(["build", "-q", "-j", "1", "-o", str(out), str(pool_b)]) == 0
     assert _site_state(out) == "beta"
     assert not safeio.was_interrupted(site_build.cache_dir(out))
+
+
+def test_atomic_write_gives_a_new_file_the_usual_mode_and_keeps_an_existing_one(tmp_path):
+    new = tmp_path / "new_asn.json"
+    safeio.write_text_atomic(new, "{}")
+    assert new.stat().st_mode & 0o777 == 0o666 & ~safeio.current_umask()
+    kept = tmp_path / "kept_asn.json"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    safeio.write_text_atomic(kept, "new")
+    assert kept.read_text() == "new" and kept.stat().st_mode & 0o777 == 0o640

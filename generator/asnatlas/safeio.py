@@ -63,11 +63,18 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path``: the old file stays whole until the new one is.
 
     The text goes to a hidden temporary file in the same folder, which is then renamed over
-    ``path``; on any error the temporary file is removed and ``path`` is untouched.
+    ``path``; on any error the temporary file is removed and ``path`` is untouched. An
+    existing file keeps its permissions; a new one gets the usual ``0666 & ~umask`` (not
+    the temporary file's private mode).
     """
     target = Path(path)
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.is_file() else None
+    except OSError:
+        mode = None
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
@@ -79,6 +86,13 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it, then restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # --- Locks --------------------------------------------------------------------------

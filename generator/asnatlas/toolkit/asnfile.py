@@ -7,7 +7,6 @@ them). Writing: the new association is validated first, and written atomically.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -122,25 +121,8 @@ def write(path: str | Path, data: dict[str, Any], before: dict[str, Any] | None 
 
 
 def write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` atomically; an existing file keeps its permissions, a new one gets the
-    usual ``0666 & ~umask`` (the atomic write's temporary file is private)."""
-    target = Path(path)
+    """Write ``text`` atomically (`asnatlas.safeio`), an error as one line."""
     try:
-        mode = target.stat().st_mode & 0o7777 if target.is_file() else None
-    except OSError:
-        mode = None
-    try:
-        safeio.write_text_atomic(target, text)
+        safeio.write_text_atomic(path, text)
     except OSError as err:
         raise InputError(f"cannot write: {err.strerror or err}", visible(str(path))) from None
-    try:
-        os.chmod(target, mode if mode is not None else 0o666 & ~current_umask())
-    except OSError:
-        pass  # the file is written; its mode is a nicety
-
-
-def current_umask() -> int:
-    """The process's umask (read by setting it, then restoring it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from asnatlas import safeio
 from asnatlas.errors import InputError
 from asnatlas.safetext import visible
 from asnatlas.toolkit import asnfile
@@ -130,7 +131,7 @@ def _copy_one(item: Copy, progress: Callable[[int], None] | None) -> None:
                 dst.write(chunk)
                 if progress:
                     progress(len(chunk))
-        os.chmod(tmp, 0o666 & ~asnfile.current_umask())
+        os.chmod(tmp, 0o666 & ~safeio.current_umask())
         os.replace(tmp, item.target)
     except BaseException:
         try:
