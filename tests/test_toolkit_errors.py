@@ -155,3 +155,17 @@ def test_gather_into_the_associations_own_folder_is_refused(workdir, capsys):
     assert main(["gather", SPEC2, "."]) == 2
     assert "own folder" in capsys.readouterr().err
     assert tree(workdir) == before
+
+
+def test_stage2_product_names_keep_folders_but_never_leave_the_working_folder(workdir, capsys):
+    # As jwst, a Stage 2 product keeps the member's folder ...
+    assert main(["from-list", "-o", "sub_asn.json", "-r", "level2",
+                 "raw/jw87800017001_02102_00001_nis_rate.fits"]) == 0
+    written = json.loads((workdir / "sub_asn.json").read_text())
+    assert written["products"][0]["name"] == "raw/jw87800017001_02102_00001_nis"
+    # ... but a name that would write the pipeline's outputs outside it is refused.
+    before = tree(workdir)
+    assert main(["from-list", "-o", "up_asn.json", "-r", "level2",
+                 "../jw87800017001_02102_00001_nis_rate.fits"]) == 2
+    assert "ASN222" in capsys.readouterr().err
+    assert tree(workdir) == before

@@ -27,6 +27,8 @@ Differences from jwst's asn_from_list:
     imprint) to every Stage 2 product: the step done by hand today;
   - the id is checked at Stage 3 too (oNNN, c1NNN, a3NNN or rNNNN);
   - a Stage 3 file listed twice is refused (a member listed twice in a product);
+  - a Stage 2 file named through `..` or by an absolute path is refused: its product name
+    would make the pipeline write outside the working folder;
   - code_version is asnatlas's version.
 """
 

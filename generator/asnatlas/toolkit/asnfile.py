@@ -96,15 +96,37 @@ def blocking_problems(data: dict[str, Any], before: dict[str, Any] | None = None
     from asnatlas.validate import api as validate_api
 
     def errors(doc: dict[str, Any]) -> list:
-        return [p for p in validate_api.validate_data(doc)
-                if p.severity == validate_api.ERROR and p.code not in TOLERATED
-                and not (p.code == "ASN103" and p.pointer == "/asn_type")]
+        return [p for p in validate_api.validate_data(doc) if _blocks(p, doc)]
 
     found = errors(data)
     if before is not None and found:
         old = {(p.code, p.message) for p in errors(before)}
         found = [p for p in found if (p.code, p.message) not in old]
     return found
+
+
+def _blocks(problem, doc: dict[str, Any]) -> bool:
+    """Whether ``problem`` stops a write: an error the toolkit does not tolerate, or an
+    exptype no pipeline step knows (a typo in ``-t`` would otherwise be written)."""
+    if problem.code == "ASN103":
+        return (problem.pointer or "").endswith("/exptype")
+    if problem.code == "ASN222":
+        # Stage 2 product names keep the members' folders, as jwst writes them; only a
+        # name that leaves the working folder (absolute, or through ``..``) is refused.
+        name = _at(doc, problem.pointer)
+        parts = str(name).replace("\\", "/").split("/")
+        return str(name).startswith(("/", "\\")) or ".." in parts
+    return problem.severity == "error" and problem.code not in TOLERATED
+
+
+def _at(doc: Any, pointer: str | None) -> Any:
+    """The value at a JSON pointer of ``doc`` (None where there is none)."""
+    for part in (pointer or "").split("/")[1:]:
+        try:
+            doc = doc[int(part)] if isinstance(doc, list) else doc[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    return doc
 
 
 def write(path: str | Path, data: dict[str, Any], before: dict[str, Any] | None = None) -> None:
