@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from asnatlas.pool import Pool
 
 # Same as asnatlas.pool.DEFAULT_FORMAT; not imported so that commands that read no pool
-# (validate, --help) do not pay for importing astropy.
+# (validate, --help) import nothing of the pool reader.
 DEFAULT_FORMAT = "ascii"
+# asnatlas.pool.DEFAULT_MAX_BYTES, as the option shows it (a test checks they agree).
+DEFAULT_MAX_POOL_SIZE = "512M"
 
 # Order is the order shown in --help.
 SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain")
@@ -68,11 +70,16 @@ def epilog(examples: list[str]) -> str:
 
 
 def add_pool_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options every subcommand that reads a pool shares (--pool-format, --delimiter)."""
+    """The options every subcommand that reads a pool shares (--pool-format, --delimiter,
+    --max-pool-size)."""
     parser.add_argument("--pool-format", default=DEFAULT_FORMAT, metavar="FORMAT",
                         help=POOL_FORMAT_HELP)
     parser.add_argument("-d", "--delimiter", default=None, metavar="CHAR",
                         help="column separator of the pool (default: '|' for ascii, ',' for csv)")
+    parser.add_argument("--max-pool-size", default=DEFAULT_MAX_POOL_SIZE, metavar="SIZE",
+                        help="refuse pools larger than SIZE, e.g. 2G or 800M; 0 for no limit "
+                             f"(default: {DEFAULT_MAX_POOL_SIZE}; guards against endless "
+                             "inputs such as /dev/zero)")
 
 
 def sample_path(name: str) -> str:
@@ -86,12 +93,18 @@ def sample_path(name: str) -> str:
 
 def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
     """Read ``path`` with the options of `add_pool_arguments`."""
-    from asnatlas.pool import read_pool
+    from asnatlas.pool import parse_size, read_pool
 
     delimiter = getattr(args, "delimiter", None)
     if delimiter == "\\t":  # typed on a shell command line as a backslash and a t
         delimiter = "\t"
-    return read_pool(path, delimiter=delimiter, fmt=getattr(args, "pool_format", DEFAULT_FORMAT))
+    size = getattr(args, "max_pool_size", DEFAULT_MAX_POOL_SIZE)
+    try:
+        max_bytes = parse_size(size)
+    except ValueError as err:
+        raise InputError(f"--max-pool-size: {err}") from None
+    return read_pool(path, delimiter=delimiter, fmt=getattr(args, "pool_format", DEFAULT_FORMAT),
+                     max_bytes=max_bytes)
 
 
 def _modules() -> list[tuple[str, object]]:

@@ -16,6 +16,7 @@ from asnatlas.conventions.vocabulary import (
     LEVEL2B_EXP_TYPES,
     TSO_EXP_TYPES,
 )
+from asnatlas.errors import required
 from asnatlas.rules import Rule, checks
 from asnatlas.rules.constraints import (
     Group,
@@ -209,8 +210,9 @@ class Asn:
         from asnatlas.engine.products import product_name
 
         if self.rule.level == 2:
-            self.data["target"] = item.get("targetid")
-            self.data["program"] = "{:0>5s}".format(item.get("program", ""))
+            # The reference reads both columns unconditionally here (and fails without).
+            self.data["target"] = required(item, "targetid")
+            self.data["program"] = "{:0>5s}".format(required(item, "program"))
             self.data["asn_pool"] = self.pool_name
             self.data["constraints"] = self.rule.summary
             self.data["asn_id"] = self.acid.id

@@ -13,6 +13,7 @@ from asnatlas.conventions.vocabulary import (
     NRS_IFU_VALID_OPTICAL_PATHS,
     SPECIAL_EXPOSURE_FLAGS,
 )
+from asnatlas.errors import UnknownValue
 from asnatlas.rules.constraints import Item, first_set
 
 
@@ -25,8 +26,14 @@ def value_of(item: Item, column: str) -> str | None:
 def member_type(item: Item, default: str = "science") -> str:
     """The member type DMS gives an exposure: from PNTGTYPE, EXP_TYPE, then the flags."""
     get = item.get
-    return _member_type(get("pntgtype"), get("exp_type"), get("is_psf"), get("is_imprt"),
-                        get("bkgdtarg"), default)
+    try:
+        return _member_type(get("pntgtype"), get("exp_type"), get("is_psf"), get("is_imprt"),
+                            get("bkgdtarg"), default)
+    except LookupError:
+        # Where the reference fails too: a science exposure needs an exposure type.
+        raise UnknownValue(item, "exp_type", get("exp_type"),
+                           "a science exposure (PNTGTYPE science or unset) needs its "
+                           "exposure type, e.g. NRC_IMAGE") from None
 
 
 @lru_cache(maxsize=4096)
