@@ -64,5 +64,5 @@ def required(item: dict, column: str) -> str:
         return item[column]
     except KeyError:
         raise UnknownValue(item, column, None,
-                           f"the pool needs a {column.upper()} column: every association "
-                           "made records it") from None
+                           f"the pool needs a {column.upper()} column (the rules read it "
+                           "for this exposure)") from None

@@ -275,6 +275,7 @@ class Asn:
             self.data["degraded_status"] = DEGRADED_STATUS_NOTOK
 
     def make_member(self, item: Item) -> Member:
+        checks.require_member_columns(item, self.rule.level)
         exposerr = item.get("exposerr")
         if self.rule.level == 2:
             expname = rename_to_level2a(item["filename"], self.use_integrations(item))
