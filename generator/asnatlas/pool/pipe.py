@@ -160,8 +160,15 @@ def reference_would_guess_first(text: str, lines: list[str], delimiter: str) -> 
     """
     if "%ECSV" in text[:4096]:
         return True
-    nonblank = [line for line in lines[:64] if line.strip()][:4]
-    return any(_position_like(line.strip(), delimiter) for line in nonblank)
+    # Those readers look for their position lines among the first content lines.
+    match = COMMENT.match
+    first: list[str] = []
+    for line in lines:
+        if line.strip() and not match(line):
+            first.append(line)
+            if len(first) == 3:
+                break
+    return any(_position_like(line.strip(), delimiter) for line in first)
 
 
 def needs_astropy_subset_rule(raw: RawTable, lines: list[str]) -> bool:
