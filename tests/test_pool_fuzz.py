@@ -38,6 +38,7 @@ def mutated_pools(draw) -> str:
     name = draw(st.sampled_from(sorted(TABLES)))
     comments, header, rows = TABLES[name]
     header, rows = list(header), [list(r) for r in rows]
+    ragged = False
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         action = draw(st.sampled_from(["drop_column", "duplicate_column", "rename_column",
                                        "shuffle_columns", "cell", "column_values",
@@ -70,8 +71,10 @@ def mutated_pools(draw) -> str:
             rows.append(list(draw(st.sampled_from(rows))))
         elif action == "drop_row" and rows:
             rows.pop(draw(st.integers(min_value=0, max_value=len(rows) - 1)))
-        elif action == "ragged_row" and rows:
-            rows[-1] = rows[-1][:-1]
+        elif action == "ragged_row":
+            ragged = True
+    if ragged and rows:  # last, so that the column actions above see whole rows
+        rows[-1] = rows[-1][:-1]
     lines = [*comments[:1], "|".join(header), *("|".join(row) for row in rows)]
     return "\n".join(lines) + "\n"
 

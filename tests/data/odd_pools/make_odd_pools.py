@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -164,7 +165,9 @@ def _run_reference(bin_dir: Path, pool: Path, out: Path) -> str:
                 (out / name).write_text(json.dumps(data, indent=4) + "\n", encoding="utf-8")
     if result.returncode == 0:
         return "ok"
-    last = [line for line in result.stderr.splitlines() if line.strip()][-1:]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    named = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    last = (named or lines)[-1:]
     return "crash: " + (last[0] if last else f"exit {result.returncode}")
 
 
