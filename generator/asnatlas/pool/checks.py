@@ -59,8 +59,16 @@ def row_warnings(pool: Pool) -> list[PoolWarning]:
     """Warnings for rows that cannot be exposures (kept in the pool all the same)."""
     warnings: list[PoolWarning] = []
     seen: dict[str, int | None] = {}
+    plausible = _PLAUSIBLE_FILENAME.match
     for row, line in zip(pool.rows, pool.lines, strict=True):
         filename = row.get("filename", NULL)
+        if filename != NULL and plausible(filename):
+            if filename in seen:
+                where = f"line {seen[filename]}" if seen[filename] else "an earlier row"
+                warnings.append(PoolWarning(line, f"FILENAME {filename!r} repeats {where}"))
+            else:
+                seen[filename] = line
+            continue
         as_names = sum(value == name for name, value in row.items())
         filled = sum(value != NULL for value in row.values())
         if filename == "filename" or (as_names >= 3 and 2 * as_names >= filled):
@@ -73,13 +81,8 @@ def row_warnings(pool: Pool) -> list[PoolWarning]:
             )
         elif filename == NULL:
             warnings.append(PoolWarning(line, "row has no FILENAME: it is not an exposure"))
-        elif not _PLAUSIBLE_FILENAME.match(filename):
+        else:
             warnings.append(
                 PoolWarning(line, f"FILENAME {filename!r} is not a file name: not an exposure")
             )
-        elif filename in seen:
-            where = f"line {seen[filename]}" if seen[filename] else "an earlier row"
-            warnings.append(PoolWarning(line, f"FILENAME {filename!r} repeats {where}"))
-        else:
-            seen[filename] = line
     return warnings

@@ -47,7 +47,8 @@ class PipeFailure(Exception):
 
 @dataclass
 class RawTable:
-    """A table as split: names (deduplicated as astropy does) and rows of stripped text."""
+    """A table as split: names (deduplicated as astropy does) and rows of raw values
+    (astropy strips spaces and tabs around each; `columns_as_reference` does)."""
 
     names: list[str]
     rows: list[list[str]]
@@ -138,7 +139,7 @@ def read_basic(lines: list[str], delimiter: str = "|", quotechar: str = '"',
                     f"row has {len(values)} fields but the header (line {header_line}) has "
                     f"{width}; every row needs one value per column, separated by "
                     f"{delimiter!r}", line)
-            rows.append([v.strip(" \t") for v in values])
+            rows.append(values)  # stripped per distinct value in columns_as_reference
             row_lines.append(line)
     except csv.Error as err:
         line = data_indices[min(consumed, len(data_indices) - 1)] + 1
@@ -179,36 +180,38 @@ def needs_astropy_subset_rule(raw: RawTable, lines: list[str]) -> bool:
     return raw.multiline or raw.header_line > GUESS_LIMIT_LINES
 
 
-def columns_as_reference(raw_rows: list[list[str]], width: int) -> list[list[str]]:
+def columns_as_reference(raw_rows: list[list[str]], width: int,
+                         has_nul: bool = True) -> list[list[str]]:
     """Column-wise values as the reference has them after ``filled("null")``.
 
-    Empty cells are masked by astropy and filled with ``"null"``, cut to the column's
-    text width (numpy strings): a column whose longest value has 2 characters holds
-    ``"nu"``. Values are lower-cased (the reference's converter) and lose trailing NULs
-    (numpy strings cannot end with one).
+    Values lose the spaces and tabs around them (astropy's splitter), are lower-cased
+    (the reference's converter) and lose trailing NULs (numpy strings cannot end with
+    one). Empty cells are masked by astropy and filled with ``"null"``, cut to the
+    column's text width (numpy strings): a column whose longest value has 2 characters
+    holds ``"nu"``. `has_nul`: whether the text has a NUL at all (else no need to look).
     """
     columns: list[list[str]] = []
-    cache: dict[str, str] = {}
-    strip_nul = any("\x00" in value for row in raw_rows for value in row)
-    for j in range(width):
-        values = []
-        longest = 1
+    for column in zip(*raw_rows, strict=True) if raw_rows else [()] * width:
+        # Per distinct value: pools repeat most values many times.
+        mapping: dict[str, str] = {}
+        longest = 1  # numpy's narrowest string type; masked cells count as "0"
         masked = False
-        for row in raw_rows:
-            value = row[j]
-            if value == "":
+        distinct = set(column)
+        for value in distinct:
+            text = value.strip(" \t")
+            if text == "":
                 masked = True
-                values.append(None)
                 continue
-            text = cache.get(value)
-            if text is None:
-                text = value.rstrip("\x00").lower() if strip_nul else value.lower()
-                cache[value] = text
+            if has_nul:
+                text = text.rstrip("\x00")
+            text = text.lower()
+            mapping[value] = text
             if len(text) > longest:
                 longest = len(text)
-            values.append(text)
         if masked:
             fill = "null"[:longest]
-            values = [fill if v is None else v for v in values]
-        columns.append(values)
+            for value in distinct:
+                if value not in mapping:
+                    mapping[value] = fill
+        columns.append(list(map(mapping.__getitem__, column)))
     return columns

@@ -26,7 +26,8 @@ def read_text_pool(path: str, delimiter: str, max_bytes: int | None):
         else:
             if not (pipe.reference_would_guess_first(text, lines, delimiter)
                     or pipe.needs_astropy_subset_rule(raw, lines)):
-                columns = pipe.columns_as_reference(raw.rows, len(raw.names))
+                columns = pipe.columns_as_reference(raw.rows, len(raw.names),
+                                                    "\x00" in text)
                 return raw.names, columns, raw.row_lines, raw.header_line, "", None
     if failure is None and not lines:
         failure = pipe.PipeFailure("empty pool: no header line and no rows "
