@@ -16,7 +16,7 @@ from asnatlas.conventions.vocabulary import (
     LEVEL2B_EXP_TYPES,
     TSO_EXP_TYPES,
 )
-from asnatlas.errors import required
+from asnatlas.errors import UnknownValue, required
 from asnatlas.rules import Rule, checks
 from asnatlas.rules.constraints import (
     Group,
@@ -412,8 +412,12 @@ def _direct_image_opt_element(item: Item) -> str:
     else:
         for columns in (("filter", "band"), ("pupil", "grating")):
             found = checks.first_set(item, columns)
-            if found:
-                parts.append(found[1])
+            if not found:  # the reference fails here (it indexes a None)
+                raise UnknownValue(
+                    item, columns[0], item.get(columns[0]),
+                    f"the direct image of a WFSS association needs {columns[0].upper()} "
+                    f"(or {columns[1].upper()}) set, to name the product")
+            parts.append(found[1])
     return "-".join(sorted(parts, key=str.lower)) or "clear"
 
 

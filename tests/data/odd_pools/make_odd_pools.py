@@ -138,6 +138,7 @@ def pools() -> dict[str, str]:
         out[f"wfss_expspcin_{tag}"] = _text(
             comments, header, [r[:k] + [value] + r[k + 1:] if i == 0 else r
                                for i, r in enumerate(data)])
+    out["wfss_missing_filter"] = without("FILTER", header, data)
     comments, header, data = _table(SAMPLES / "coronagraphy.csv")
     for name in ("PNTGTYPE", "SUBARRAY", "INSTRUME"):
         out[f"coronagraphy_missing_{name.lower()}"] = without(name, header, data)
@@ -172,7 +173,12 @@ def _run_reference(bin_dir: Path, pool: Path, out: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
+    """Remake everything; with ``--only NAME...`` (after the optional folder), just those."""
+    only = argv[argv.index("--only") + 1:] if "--only" in argv else None
+    argv = argv[:argv.index("--only")] if "--only" in argv else argv
     bin_dir = Path(argv[0] if argv else "/tmp/jwstref/bin")
+    if only:
+        return _remake(bin_dir, only)
     expected = HERE / "expected"
     shutil.rmtree(expected, ignore_errors=True)
     expected.mkdir()
@@ -189,6 +195,20 @@ def main(argv: list[str]) -> int:
                                           encoding="utf-8")
     for name, outcome in status.items():
         print(f"{name:40s} {len(os.listdir(expected / name)):3d} files  {outcome[:80]}")
+    return 0
+
+
+def _remake(bin_dir: Path, names: list[str]) -> int:
+    expected = HERE / "expected"
+    made = pools()
+    status = json.loads((expected / "status.json").read_text(encoding="utf-8"))
+    for name in names:
+        (HERE / f"{name}.csv").write_bytes(made[name].encode("utf-8"))
+        shutil.rmtree(expected / name, ignore_errors=True)
+        status[name] = _run_reference(bin_dir, HERE / f"{name}.csv", expected / name)
+        print(f"{name:40s} {len(os.listdir(expected / name)):3d} files  {status[name][:80]}")
+    (expected / "status.json").write_text(json.dumps(dict(sorted(status.items())), indent=1)
+                                          + "\n", encoding="utf-8")
     return 0
 
 
