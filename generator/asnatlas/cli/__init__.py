@@ -107,9 +107,9 @@ def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
                      max_bytes=max_bytes)
 
 
-def _modules() -> list[tuple[str, object]]:
+def _modules(only: str | None = None) -> list[tuple[str, object]]:
     modules = []
-    for name in SUBCOMMANDS:
+    for name in SUBCOMMANDS if only is None else (only,):
         try:
             modules.append((name, importlib.import_module(f"asnatlas.cli.{name}")))
         except ModuleNotFoundError as err:
@@ -119,8 +119,9 @@ def _modules() -> list[tuple[str, object]]:
     return modules
 
 
-def build_parser() -> argparse.ArgumentParser:
-    modules = _modules()
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser; `only`: just that subcommand (its module alone imported)."""
+    modules = _modules(only)
     parser = argparse.ArgumentParser(
         prog="asnatlas",
         description=DESCRIPTION,
@@ -138,7 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Running one command needs only its module: start-up stays small (the top-level
+    # help and unknown commands still get the full parser).
+    only = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    parser = build_parser(only)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
