@@ -117,7 +117,10 @@ def read_basic(lines: list[str], delimiter: str = "|", quotechar: str = '"',
         for position, name in enumerate(names, start=1):
             problem = strict_name_problem(name)
             if problem:
-                raise PipeFailure(f"column {position} name {name!r} {problem}", header_line)
+                raise PipeFailure(
+                    f"column {position} of the header: the name {name!r} {problem}; the "
+                    "reference cannot read the header then (every column needs a name such "
+                    "as FILENAME)", header_line)
     if len(names) <= 1:
         raise PipeFailure(f"the header line has no {delimiter!r}-separated column names",
                           header_line)
