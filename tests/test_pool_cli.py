@@ -182,3 +182,16 @@ def test_values_the_rules_cannot_use_name_file_line_column_and_value(tmp_path, c
     status, _out, err = run(capsys, "generate", str(path), "--dry-run", "-q")
     assert status == 2
     assert f"{path}:{first + 1}: column EXP_TYPE value 'null':" in err
+
+
+@pytest.mark.parametrize("fmt, option", [("ascii.ecsv", "ascii.ecsv"), ("votable", "votable")])
+def test_other_formats_read_as_pipe_pools_name_the_option(tmp_path, capsys, fmt, option):
+    from astropy.table import Table
+
+    path = tmp_path / "pool.other"
+    Table.read(IMAGING, format="ascii", delimiter="|").write(path, format=fmt)
+    status, _out, err = run(capsys, "generate", str(path), "--dry-run", "-q")
+    assert status == 2 and f"use --pool-format {option}" in err
+    status, out, _err = run(capsys, "generate", str(path), "--pool-format", option,
+                            "--dry-run", "-q")
+    assert status == 0 and out.count("_asn.json") > 0

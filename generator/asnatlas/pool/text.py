@@ -75,6 +75,9 @@ def _error(path: str, text: str, lines: list[str], delimiter: str,
         else:
             message = (f"not a pool table: the header line has no {delimiter!r}-separated "
                        "column names (expected e.g. FILENAME|PROGRAM|EXP_TYPE|INSTRUME|...)")
+    if text.lstrip().startswith("# %ECSV"):
+        message = ("this looks like ECSV, not a pipe-separated pool: use --pool-format "
+                   f"ascii.ecsv ({message})")
     if text.startswith("\ufeff"):
         message += ("; the file starts with a byte-order mark (U+FEFF), which the reference "
                     "reads as part of the first line: save the pool without it")
