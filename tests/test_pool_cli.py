@@ -195,3 +195,16 @@ def test_other_formats_read_as_pipe_pools_name_the_option(tmp_path, capsys, fmt,
     status, out, _err = run(capsys, "generate", str(path), "--pool-format", option,
                             "--dry-run", "-q")
     assert status == 0 and out.count("_asn.json") > 0
+
+
+def test_pipe_pools_are_read_without_importing_astropy_or_numpy():
+    # Start-up (issue 12): astropy's import alone costs more than a small pool's run.
+    import subprocess
+
+    code = ("import sys, contextlib, io\nfrom asnatlas.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    status = main(['generate', '--sample', 'imaging', '--dry-run', '-q'])\n"
+            "print(status, 'astropy' in sys.modules, 'numpy' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["0", "False", "False"]
