@@ -43,13 +43,55 @@ class InputError(AsnatlasError):
         return f"{where}{visible(self.message)}"
 
 
-class MemberTypeError(InputError):
-    """An exposure's member type (science, background...) cannot be decided: no EXP_TYPE.
+class UnusableValue(AsnatlasError):
+    """A pool value (or a missing column) the rules cannot use, found while generating.
 
-    ``filename`` names the exposure, so that the caller can say on which pool line it is.
+    Raised where the reference generator fails on the same pool; the generator turns it
+    into an `InputError` naming the pool line (`asnatlas.pool.located`). ``value`` is None
+    when the row has no such column.
     """
 
-    def __init__(self, filename: str | None):
-        self.filename = filename
-        super().__init__(f"exposure {filename or '(no FILENAME)'}: EXP_TYPE is not set, so "
-                         "its member type (science, background, ...) cannot be decided")
+    def __init__(self, item: dict, column: str, value: str | None, expected: str):
+        self.item = item
+        self.column = column
+        self.value = value
+        self.expected = expected
+        shown = "(no such column)" if value is None else repr(value)
+        super().__init__(f"column {column.upper()} value {shown}: {expected}")
+
+
+class UnusableNumber(UnusableValue, ValueError):
+    """A value that must be an integer and is not (where the reference calls ``int``)."""
+
+
+class UnknownValue(UnusableValue, LookupError):
+    """A value the rules look up and cannot find (where the reference raises LookupError)."""
+
+
+def as_int(item: dict, column: str, value: str, expected: str) -> int:
+    """``int(value)`` as the reference computes it, or `UnusableNumber` naming the cell."""
+    try:
+        return int(value)
+    except ValueError:
+        raise UnusableNumber(item, column, value, f"expected {expected}") from None
+
+
+def required(item: dict, column: str) -> str:
+    """``item[column]`` where the reference reads it unconditionally, or `UnknownValue`."""
+    try:
+        return item[column]
+    except KeyError:
+        raise UnknownValue(item, column, None,
+                           f"the pool needs a {column.upper()} column (the rules read it "
+                           "for this exposure)") from None
+
+
+class MemberTypeError(UnknownValue):
+    """An exposure's member type (science, background...) cannot be decided: no EXP_TYPE
+    on a science pointing (the reference fails there too)."""
+
+    def __init__(self, item: dict):
+        self.filename = item.get("filename")
+        super().__init__(item, "exp_type", item.get("exp_type"),
+                         "a science exposure (PNTGTYPE science or unset) needs its exposure "
+                         "type, e.g. NRC_IMAGE, to decide its member type")

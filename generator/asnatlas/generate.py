@@ -11,6 +11,8 @@ This is the Python API the CLI, the site and the explainer share::
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -19,7 +21,7 @@ from asnatlas.conventions.naming import format_asn_filename
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
 from asnatlas.engine.run import Ruleset, run
-from asnatlas.errors import InputError, MemberTypeError
+from asnatlas.errors import InputError, UnusableValue
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
 from asnatlas.rules import Rule, all_rules
@@ -91,6 +93,40 @@ def make_timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dt%H%M%S")
 
 
+def _located(func: Callable[..., Generated]) -> Callable[..., Generated]:
+    """Values the rules cannot use become one-line errors naming the pool line.
+
+    The run fails where the reference's fails (a science exposure without EXP_TYPE, an
+    EXPSPCIN that is not an integer, a candidate id that is not a valid pattern...).
+    """
+
+    @functools.wraps(func)
+    def wrapper(pool: Pool, *args, **kwargs) -> Generated:
+        try:
+            return func(pool, *args, **kwargs)
+        except UnusableValue as err:
+            raise InputError(str(err), pool.path, pool.line_of(err.item)) from None
+        except re.error as err:
+            # Only candidate ids become patterns unescaped (as in the reference).
+            raise _bad_candidate_id(pool, err) from None
+
+    return wrapper
+
+
+def _bad_candidate_id(pool: Pool, err: re.error) -> InputError:
+    for row, line in zip(pool.rows, pool.lines, strict=False):
+        for cid, _ctype in parse_candidates(row.get("asn_candidate", "null")):
+            try:
+                re.compile(".+(" + cid + ").+")
+            except re.error as bad:
+                return InputError(
+                    f"column ASN_CANDIDATE value {row['asn_candidate']!r}: candidate id "
+                    f"{cid!r} is not usable ({bad}); the generator matches ids as "
+                    "patterns: expected ids like o001 or c1000", pool.path, line)
+    return InputError(f"a candidate id is not usable as a pattern ({err})", pool.path)
+
+
+@_located
 def generate(
     pool: Pool,
     *,
@@ -176,14 +212,9 @@ def generate(
 
 
 def _run(items: list[dict], ruleset: Ruleset, version_id: str | None, pool: Pool) -> list[Asn]:
-    """`run`, with an exposure whose member type is undecidable reported at its pool line."""
-    try:
-        return run(items, ruleset, version_id, pool.name)
-    except MemberTypeError as err:
-        names = [row.get("filename") for row in pool.rows]
-        index = names.index(err.filename) if err.filename in names else None
-        line = pool.lines[index] if index is not None and index < len(pool.lines) else None
-        raise InputError(err.message, pool.path, line) from None
+    # An exposure the rules cannot type raises `MemberTypeError`, which `_located` reports
+    # at its pool line.
+    return run(items, ruleset, version_id, pool.name)
 
 
 def _point_members_at_pool_rows(asns: list[Asn], copies: dict[int, int], pool: Pool) -> None:

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from asnatlas.pool import Pool
 
 # Same as asnatlas.pool.DEFAULT_FORMAT; not imported so that commands that read no pool
-# (validate, --help) do not pay for importing astropy.
+# (validate, --help) import nothing of the pool reader.
 DEFAULT_FORMAT = "ascii"
+# asnatlas.pool.DEFAULT_MAX_BYTES, as the option shows it (a test checks they agree).
+DEFAULT_MAX_POOL_SIZE = "512M"
 
 # Order is the order shown in --help.
 SUBCOMMANDS: tuple[str, ...] = ("generate", "validate", "build", "explain",
@@ -70,11 +72,16 @@ def epilog(examples: list[str]) -> str:
 
 
 def add_pool_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options every subcommand that reads a pool shares (--pool-format, --delimiter)."""
+    """The options every subcommand that reads a pool shares (--pool-format, --delimiter,
+    --max-pool-size)."""
     parser.add_argument("--pool-format", default=DEFAULT_FORMAT, metavar="FORMAT",
                         help=POOL_FORMAT_HELP)
     parser.add_argument("-d", "--delimiter", default=None, metavar="CHAR",
                         help="column separator of the pool (default: '|' for ascii, ',' for csv)")
+    parser.add_argument("--max-pool-size", default=DEFAULT_MAX_POOL_SIZE, metavar="SIZE",
+                        help="refuse pools larger than SIZE, e.g. 2G or 800M; 0 for no limit "
+                             f"(default: {DEFAULT_MAX_POOL_SIZE}; guards against endless "
+                             "inputs such as /dev/zero)")
 
 
 def sample_path(name: str) -> str:
@@ -88,18 +95,24 @@ def sample_path(name: str) -> str:
 
 def read_pool_from_args(path: str, args: argparse.Namespace) -> Pool:
     """Read ``path`` with the options of `add_pool_arguments`."""
-    from asnatlas.pool import read_pool
+    from asnatlas.pool import parse_size, read_pool
 
     delimiter = getattr(args, "delimiter", None)
     if delimiter == "\\t":  # typed on a shell command line as a backslash and a t
         delimiter = "\t"
-    return read_pool(path, delimiter=delimiter, fmt=getattr(args, "pool_format", DEFAULT_FORMAT))
+    size = getattr(args, "max_pool_size", DEFAULT_MAX_POOL_SIZE)
+    try:
+        max_bytes = parse_size(size)
+    except ValueError as err:
+        raise InputError(f"--max-pool-size: {err}") from None
+    return read_pool(path, delimiter=delimiter, fmt=getattr(args, "pool_format", DEFAULT_FORMAT),
+                     max_bytes=max_bytes)
 
 
-def _modules() -> list[tuple[str, object]]:
+def _modules(only: str | None = None) -> list[tuple[str, object]]:
     # `from-list` lives in cli/from_list.py
     return [(name, importlib.import_module(f"asnatlas.cli.{name.replace('-', '_')}"))
-            for name in SUBCOMMANDS]
+            for name in (SUBCOMMANDS if only is None else (only,))]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,8 +123,9 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    modules = _modules()
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser; `only`: just that subcommand (its module alone imported)."""
+    modules = _modules(only)
     parser = _Parser(
         prog="asnatlas",
         description=DESCRIPTION,
@@ -150,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:
         sys.stderr = _ClosedStream()
     try:
-        parser = build_parser()
+        argv = sys.argv[1:] if argv is None else list(argv)
+        # Running one command needs only its module: start-up stays small (the top-level
+        # help and unknown commands still get the full parser).
+        only = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+        parser = build_parser(only)
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)

@@ -88,6 +88,10 @@ def run(args) -> int:
     path = _pool_path(args)
     started = time.perf_counter()
     pool = read_pool_from_args(path, args)
+    if args.candidate_ids:
+        _check_candidate_ids(pool, args.candidate_ids)
+    if not args.quiet:
+        print_pool_warnings(pool)
     show = not args.quiet and sys.stderr.isatty()
 
     def progress(label: str, step: int, total: int) -> None:
@@ -121,6 +125,53 @@ def run(args) -> int:
               f"from {len(pool)} rows of {visible(pool.name)} {where} [{seconds:.2f} s]",
               file=sys.stderr)
     return 0
+
+
+#: Warnings printed one by one before the rest are summarised by kind.
+SHOWN_WARNINGS = 10
+
+
+def print_pool_warnings(pool, file=None) -> None:
+    """The pool's warnings on stderr, ``FILE:LINE: warning: ...``; many are summarised."""
+    from collections import Counter
+
+    from asnatlas.safetext import visible
+
+    file = file or sys.stderr
+    warnings = pool.warnings
+    for warning in warnings[:SHOWN_WARNINGS]:
+        where = f"{pool.path}:{warning.line}:" if warning.line else f"{pool.path}:"
+        print(f"{visible(where)} warning: {visible(warning.message)}", file=file)
+    rest = warnings[SHOWN_WARNINGS:]
+    if rest:
+        kinds = Counter(_kind(w.message) for w in rest)
+        summary = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+        print(f"{visible(pool.path)}: warning: {len(rest)} more ({visible(summary)}); "
+              "-q hides warnings", file=file)
+
+
+def _kind(message: str) -> str:
+    for kind in ("placeholder row", "no FILENAME", "is not a file name", "repeats"):
+        if kind in message:
+            return {"placeholder row": "placeholder rows", "no FILENAME": "rows without FILENAME",
+                    "is not a file name": "rows whose FILENAME is not a file name",
+                    "repeats": "repeated FILENAMEs"}[kind]
+    return "other"
+
+
+def _check_candidate_ids(pool, ids: list[str]) -> None:
+    """`-i ID`: every requested candidate must be one the pool lists."""
+    from asnatlas.generate import candidates_by_type
+    from asnatlas.safetext import visible
+
+    known = {cid for by_id in candidates_by_type(pool).values() for cid in by_id}
+    unknown = [cid for cid in ids if cid not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)[:20]) + (", ..." if len(known) > 20 else "")
+        raise InputError(
+            f"candidate{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(visible(c) for c in unknown)} not in the pool's ASN_CANDIDATE column "
+            f"(its candidates: {listed or 'none'})", pool.path)
 
 
 def _orphan_table(pool, orphans: list[int]) -> str:

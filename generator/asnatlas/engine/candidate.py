@@ -17,6 +17,7 @@ from asnatlas.conventions.vocabulary import (
     NRC_CORON_UNMASKED_DETECTORS,
     TSO_EXP_TYPES,
 )
+from asnatlas.errors import UnknownValue, required
 from asnatlas.rules import Rule, checks
 from asnatlas.rules.constraints import (
     Group,
@@ -210,8 +211,9 @@ class Asn:
         from asnatlas.engine.products import product_name
 
         if self.rule.level == 2:
-            self.data["target"] = item.get("targetid")
-            self.data["program"] = "{:0>5s}".format(item.get("program", ""))
+            # The reference reads both columns unconditionally here (and fails without).
+            self.data["target"] = required(item, "targetid")
+            self.data["program"] = "{:0>5s}".format(required(item, "program"))
             self.data["asn_pool"] = self.pool_name
             self.data["constraints"] = self.rule.summary
             self.data["asn_id"] = self.acid.id
@@ -274,6 +276,7 @@ class Asn:
             self.data["degraded_status"] = DEGRADED_STATUS_NOTOK
 
     def make_member(self, item: Item) -> Member:
+        checks.require_member_columns(item, self.rule.level)
         exposerr = item.get("exposerr")
         if self.rule.level == 2:
             expname = rename_to_level2a(item["filename"], self.use_integrations(item))
@@ -395,8 +398,12 @@ def _direct_image_opt_element(item: Item) -> str:
     else:
         for columns in (("filter", "band"), ("pupil", "grating")):
             found = checks.first_set(item, columns)
-            if found:
-                parts.append(found[1])
+            if not found:  # the reference fails here (it indexes a None)
+                raise UnknownValue(
+                    item, columns[0], item.get(columns[0]),
+                    f"the direct image of a WFSS association needs {columns[0].upper()} "
+                    f"(or {columns[1].upper()}) set, to name the product")
+            parts.append(found[1])
     return "-".join(sorted(parts, key=str.lower)) or "clear"
 
 

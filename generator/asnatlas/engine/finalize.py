@@ -18,6 +18,7 @@ from asnatlas.conventions.suffixes import remove_suffix
 from asnatlas.conventions.vocabulary import EMPTY, MULTI_OBS_CANDIDATE_TYPES
 from asnatlas.engine.candidate import Asn, Member
 from asnatlas.engine.products import level3_default
+from asnatlas.errors import as_int
 
 
 class Drop(Enum):
@@ -243,7 +244,7 @@ def _expspcin(item: dict) -> int | None:
     value = item.get("expspcin")
     if value is None or value in EMPTY:
         return None
-    return int(value)
+    return as_int(item, "expspcin", value, "the exposure's sequence number (an integer)")
 
 
 def _closest_direct(science: Member, directs: list[Member]) -> Member:

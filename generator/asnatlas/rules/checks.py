@@ -25,7 +25,7 @@ from asnatlas.conventions.vocabulary import (
     NRS_IFU_VALID_OPTICAL_PATHS,
     SPECIAL_EXPOSURE_FLAGS,
 )
-from asnatlas.errors import MemberTypeError
+from asnatlas.errors import MemberTypeError, required
 from asnatlas.rules.constraints import Item, Test, first_set
 
 
@@ -44,7 +44,7 @@ def member_type(item: Item, default: str = "science") -> str:
     member = _member_type(get("pntgtype"), get("exp_type"), get("is_psf"), get("is_imprt"),
                           get("bkgdtarg"), default)
     if member is None:
-        raise MemberTypeError(get("filename"))
+        raise MemberTypeError(item)
     return member
 
 
@@ -68,6 +68,23 @@ def _member_type(pntgtype: str | None, exp_type: str | None, is_psf: str | None,
         if value_of(item, column) is not None:
             return special
     return result
+
+
+def require_member_columns(item: Item, level: int) -> None:
+    """The columns the reference reads unguarded when it makes a member (it fails without
+    them): PNTGTYPE, then EXP_TYPE for science, SUBARRAY for NRC_CORON, then PUPIL and
+    DETECTOR for full-frame coronagraphy. Raises `UnknownValue` naming the missing one."""
+    if level == 3:
+        required(item, "exp_type")
+    if required(item, "pntgtype") != "science":
+        return
+    exp_type = required(item, "exp_type")
+    if exp_type in ACQ_EXP_TYPES or exp_type != "nrc_coron":
+        return
+    if required(item, "subarray") == "full":
+        pupil = required(item, "pupil")
+        if pupil in ("maskbar", "maskrnd"):
+            required(item, "detector")
 
 
 def is_science_pointing(item: Item) -> bool:
