@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
-from asnatlas.engine.run import Ruleset, run
+from asnatlas.engine.run import Ruleset, StartCache, run
 from asnatlas.errors import InputError
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
@@ -103,6 +103,17 @@ def _rows_by_candidate_text(pool: Pool) -> dict[str, list[int]]:
     return by_text
 
 
+_RULES: list[Rule] = []
+
+
+def _default_rules() -> list[Rule]:
+    """Every rule, built once per process: rules are data, and what the engine derives
+    from them (compiled trees, entry-check verdicts) then serves every later pool too."""
+    if not _RULES:
+        _RULES.extend(all_rules())
+    return _RULES
+
+
 def make_timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dt%H%M%S")
 
@@ -117,11 +128,14 @@ def generate(
     dms: bool = False,
     rules: list[Rule] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    shortcuts: bool = True,
 ) -> Generated:
     """Generate the associations of `pool`, as ``asn_generate`` does.
 
     With no mode chosen (no ids, no `all_candidates`, no `discover`), both candidate and
     discovered associations are made, the DMS default. `version_id` True means "now".
+    `shortcuts` off runs the engine without its pre-checks, index and compiled rule trees
+    (the same result, slower: for tests that prove it).
     """
     if "asn_candidate" not in pool.columns:
         raise InputError("the pool has no ASN_CANDIDATE column: associations are made per "
@@ -131,7 +145,7 @@ def generate(
         version_id = make_timestamp()
     if not discover and not all_candidates and candidate_ids is None:
         discover = all_candidates = True
-    base_rules = rules if rules is not None else all_rules()
+    base_rules = rules if rules is not None else _default_rules()
     index_of = {id(row): i for i, row in enumerate(pool.rows)}
     row_index: dict[int, int] = {}  # id(item) -> pool row index, for member rows
 
@@ -149,6 +163,7 @@ def generate(
                     break
 
     associations: list[Asn] = []
+    start_caches: dict[tuple[int, ...], StartCache] = {}
     rows_by_text = _rows_by_candidate_text(pool)
     total = len(work) + (1 if discover else 0)
     for step, (cid, ctype) in enumerate(work, start=1):
@@ -156,11 +171,13 @@ def generate(
             progress(f"candidate {cid} ({ctype})", step, total)
         rows = _candidate_pool(pool, cid, ctype, rows_by_text)
         in_candidate = candidate_constraint([cid])
-        ruleset = Ruleset(CANDIDATE, [
-            r.with_global(in_candidate) for r in base_rules
-            if cid.startswith("a") or can_be_valid(r, ctype)
-        ])
-        found = run([item for _, item in rows], ruleset, version_id, pool.name)
+        kept = tuple(i for i, r in enumerate(base_rules)
+                     if cid.startswith("a") or can_be_valid(r, ctype))
+        ruleset = Ruleset(CANDIDATE, [base_rules[i].with_global(in_candidate) for i in kept])
+        # Passes over the same base rules share what their entry checks learnt.
+        starts = start_caches.setdefault(kept, StartCache())
+        found = run([item for _, item in rows], ruleset, version_id, pool.name,
+                    shortcuts=shortcuts, starts=starts)
         _point_members_at_pool_rows(found, {id(item): index for index, item in rows}, pool)
         associations.extend(found)
 
@@ -172,7 +189,7 @@ def generate(
         ruleset = Ruleset(DISCOVER, [
             rule for rule in base_rules if can_be_valid(rule, DISCOVERED.type)
         ])
-        found = run(pool.rows, ruleset, version_id, pool.name)
+        found = run(pool.rows, ruleset, version_id, pool.name, shortcuts=shortcuts)
         associations = _discovered_only(associations + found, keep_candidates=all_candidates)
         resequence(associations)
 

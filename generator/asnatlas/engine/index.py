@@ -16,7 +16,6 @@ from bisect import insort
 from functools import cache
 
 from asnatlas.conventions.vocabulary import EMPTY
-from asnatlas.engine import candidate
 from asnatlas.engine.candidate import Asn
 from asnatlas.rules import checks
 from asnatlas.rules.constraints import Item, _equal, meets
@@ -41,7 +40,10 @@ class ConditionIndex:
     Skipped offers are exactly those that would fail with no effect.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shortcuts: bool = True) -> None:
+        # `shortcuts` off: every association is a candidate for every exposure (a test
+        # proves the index skips only offers that change nothing).
+        self.shortcuts = shortcuts
         self.root = _Node()
         self.everyone: list[Asn] = []  # every association, for runs without shortcuts
         self.parts: dict[int, dict[tuple, str | None]] = {}
@@ -87,7 +89,7 @@ class ConditionIndex:
 
     def candidates(self, item: Item) -> list[Asn]:
         """Associations the item may join, in creation order."""
-        if not candidate.QUICK_REJECT:
+        if not self.shortcuts:
             return list(self.everyone)
         found: list[list[Asn]] = []
         # An exposure is often looked up several times in a pass (reprocessing): its key

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from asnatlas.engine import candidate
 from asnatlas.engine.candidate import Asn
 from asnatlas.engine.index import ConditionIndex, member_type_of
 from asnatlas.rules import Rule, cannot_start
@@ -50,6 +49,22 @@ class _Queue:
         return None
 
 
+class StartCache:
+    """What `_Starters` learns about a list of rules, kept across the passes that use it.
+
+    The candidate passes of one generation run copies of the same base rules, each with its
+    candidate condition added last, which entry checks do not read: the rules a new
+    association could start from are then the same for every pass, per exposure signature
+    (kept as positions in the list). Use one cache per list of base rules (same rules, same
+    order); a fresh cache is always correct.
+    """
+
+    def __init__(self) -> None:
+        self.blanks: dict[int, Asn] = {}  # position -> an association with no member
+        self.starts: dict[tuple, tuple[int, ...]] = {}  # signature -> positions
+        self.columns: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
 class _Starters:
     """The rules, in order, that a new association could start from an exposure with.
 
@@ -58,32 +73,50 @@ class _Starters:
     so the list is cached per such signature (pool rows repeat configurations a lot).
     """
 
-    def __init__(self, ruleset: Ruleset, version_id: str | None, pool_name: str):
+    def __init__(self, ruleset: Ruleset, version_id: str | None, pool_name: str,
+                 shortcuts: bool = True, shared: StartCache | None = None):
         self.rules = ruleset.rules
-        self.blanks = [Asn(rule, ruleset.name, version_id, pool_name) for rule in self.rules]
-        by_value: set[str] = set()
-        by_presence: set[str] = set()
-        for rule in self.rules:
-            values, presences, _ = rule.entry_columns
-            by_value.update(values)
-            by_presence.update(presences)
-        self.by_value = tuple(sorted(by_value))
-        self.by_presence = tuple(sorted(by_presence - by_value))
+        self.ruleset = ruleset
+        self.version_id = version_id
+        self.pool_name = pool_name
+        self.shortcuts = shortcuts
+        self.shared = shared if shared is not None else StartCache()
+        if self.shared.columns is None:
+            by_value: set[str] = set()
+            by_presence: set[str] = set()
+            for rule in self.rules:
+                values, presences, _ = rule.entry_columns
+                by_value.update(values)
+                by_presence.update(presences)
+            self.shared.columns = (tuple(sorted(by_value)), tuple(sorted(by_presence - by_value)))
+        self.by_value, self.by_presence = self.shared.columns
         self.cache: dict[tuple, list[Rule]] = {}
 
+    def _blank(self, position: int) -> Asn:
+        # The entry check reads only the rule's member-type policy from its association,
+        # which no member changed: one blank association per rule serves every pass.
+        blank = self.shared.blanks.get(position)
+        if blank is None:
+            blank = self.shared.blanks[position] = Asn(
+                self.rules[position], self.ruleset.name, self.version_id, self.pool_name)
+        return blank
+
     def rules_for(self, item: Item) -> list[Rule]:
-        if not candidate.QUICK_REJECT:
+        if not self.shortcuts:
             return self.rules
         member_type = member_type_of(item)
         key = (member_type, *map(item.get, self.by_value),
                *(first_set(item, (column,)) is not None for column in self.by_presence))
         found = self.cache.get(key)
         if found is None:
-            present: dict[str, bool] = {}
-            found = self.cache[key] = [
-                rule for rule, blank in zip(self.rules, self.blanks, strict=True)
-                if not cannot_start(rule, item, blank, member_type, present)
-            ]
+            positions = self.shared.starts.get(key)
+            if positions is None:
+                present: dict[str, bool] = {}
+                positions = self.shared.starts[key] = tuple(
+                    i for i, rule in enumerate(self.rules)
+                    if rule.entry_check is None
+                    or not cannot_start(rule, item, self._blank(i), member_type, present))
+            found = self.cache[key] = [self.rules[i] for i in positions]
         return found
 
 
@@ -104,11 +137,19 @@ def run(
     version_id: str | None,
     pool_name: str,
     on_item: Callable[[], None] | None = None,
+    *,
+    shortcuts: bool = True,
+    starts: StartCache | None = None,
 ) -> list[Asn]:
-    """All associations the ruleset makes from the items (not finalised)."""
+    """All associations the ruleset makes from the items (not finalised).
+
+    `shortcuts` off evaluates every rule's tree in full for every offer (no entry checks,
+    no index, no compiled trees): slower, same result, which a test checks. `starts`
+    shares what entry checks learnt between passes over copies of the same rules.
+    """
     associations: list[Asn] = []
-    index = ConditionIndex()
-    starters = _Starters(ruleset, version_id, pool_name)
+    index = ConditionIndex(shortcuts)
+    starters = _Starters(ruleset, version_id, pool_name, shortcuts, starts)
     queue = _Queue()
     queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
@@ -135,7 +176,7 @@ def run(
                 for rule in starters.rules_for(item):
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
-                    asn = Asn(rule, ruleset.name, version_id, pool_name)
+                    asn = Asn(rule, ruleset.name, version_id, pool_name, shortcuts=shortcuts)
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
                     if matched:
