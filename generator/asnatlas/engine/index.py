@@ -81,7 +81,13 @@ class ConditionIndex:
         for alternative in conditions(asn) or ():
             node = self.root
             for column, value in _in_trie_order(alternative):
-                node = node.children.setdefault(column, {}).setdefault(value, _Node())
+                by_value = node.children.get(column)
+                if by_value is None:
+                    by_value = node.children[column] = {}
+                child = by_value.get(value)
+                if child is None:
+                    child = by_value[value] = _Node()
+                node = child
             if not any(bucket is node.asns for bucket in buckets):
                 insort(node.asns, asn, key=_by_order)
                 buckets.append(node.asns)

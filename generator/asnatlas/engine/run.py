@@ -12,10 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine.candidate import Asn
 from asnatlas.engine.index import ConditionIndex, member_type_of
 from asnatlas.rules import Rule, cannot_start
-from asnatlas.rules.constraints import Item, Reprocess, WorkOver, first_set
+from asnatlas.rules.checks import MEMBER_TYPE_COLUMNS
+from asnatlas.rules.constraints import (
+    Item,
+    Reprocess,
+    WorkOver,
+    entry_patterns,
+    meets,
+)
 
 
 @dataclass
@@ -49,6 +57,11 @@ class _Queue:
         return None
 
 
+# Columns that candidate passes rewrite in every row (each pass relabels the rows with its
+# own candidate), so a row's raw value differs from pass to pass.
+_RELABELLED = ("asn_candidate",)
+
+
 class StartCache:
     """What `_Starters` learns about a list of rules, kept across the passes that use it.
 
@@ -62,7 +75,9 @@ class StartCache:
     def __init__(self) -> None:
         self.blanks: dict[int, Asn] = {}  # position -> an association with no member
         self.starts: dict[tuple, tuple[int, ...]] = {}  # signature -> positions
-        self.columns: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        # Columns read by value, with the patterns compared to them; columns read by presence.
+        self.columns: tuple[tuple[tuple[str, tuple], ...], tuple[str, ...]] | None = None
+        self.verdicts: dict[str, dict[str, tuple[bool, ...]]] = {}  # column -> value -> ...
 
 
 class _Starters:
@@ -82,15 +97,45 @@ class _Starters:
         self.shortcuts = shortcuts
         self.shared = shared if shared is not None else StartCache()
         if self.shared.columns is None:
-            by_value: set[str] = set()
+            patterns: dict[str, list] = {}
             by_presence: set[str] = set()
             for rule in self.rules:
-                values, presences, _ = rule.entry_columns
-                by_value.update(values)
-                by_presence.update(presences)
-            self.shared.columns = (tuple(sorted(by_value)), tuple(sorted(by_presence - by_value)))
-        self.by_value, self.by_presence = self.shared.columns
+                if rule.entry_check is None:
+                    continue
+                for column, found in entry_patterns(rule.entry_check).items():
+                    known = patterns.setdefault(column, [])
+                    known.extend(p for p in found if p not in known)
+                by_presence.update(rule.entry_columns[1])
+            self.shared.columns = (
+                tuple((column, tuple(patterns[column])) for column in sorted(patterns)),
+                tuple(sorted(by_presence - set(patterns))))
+        by_value, by_presence = self.shared.columns
+        self.relabelled = tuple((c, p) for c, p in by_value if c in _RELABELLED)
+        self.columns = tuple(sorted(
+            {c for c, _ in by_value if c not in _RELABELLED} | set(by_presence)
+            | set(MEMBER_TYPE_COLUMNS)))
+        self.verdicts = self.shared.verdicts
         self.cache: dict[tuple, list[Rule]] = {}
+
+    def _signature(self, item: Item) -> tuple:
+        """What every entry check reads of the item, in a form cheap to build.
+
+        Columns by value (the member type follows from five of them), except those that
+        are relabelled in every pass (ASN_CANDIDATE): for those, which patterns the value
+        meets, so that the same pool row gives the same signature in every pass.
+        """
+        key = tuple(map(item.get, self.columns))
+        for column, patterns in self.relabelled:
+            value = item.get(column)
+            if value is None or value in EMPTY:
+                key += (None,)
+                continue
+            known = self.verdicts.setdefault(column, {})
+            verdict = known.get(value)
+            if verdict is None:
+                verdict = known[value] = tuple(meets(value, p) for p in patterns)
+            key += (verdict,)
+        return key
 
     def _blank(self, position: int) -> Asn:
         # The entry check reads only the rule's member-type policy from its association,
@@ -104,13 +149,12 @@ class _Starters:
     def rules_for(self, item: Item) -> list[Rule]:
         if not self.shortcuts:
             return self.rules
-        member_type = member_type_of(item)
-        key = (member_type, *map(item.get, self.by_value),
-               *(first_set(item, (column,)) is not None for column in self.by_presence))
+        key = self._signature(item)
         found = self.cache.get(key)
         if found is None:
             positions = self.shared.starts.get(key)
             if positions is None:
+                member_type = member_type_of(item)
                 present: dict[str, bool] = {}
                 positions = self.shared.starts[key] = tuple(
                     i for i, rule in enumerate(self.rules)

@@ -786,6 +786,26 @@ def entry_columns(check: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bool]
     return tuple(sorted(by_value)), tuple(sorted(by_presence - by_value)), member_type
 
 
+def entry_patterns(check: tuple) -> dict[str, list]:
+    """Per column an entry check reads by value, the fixed patterns it is compared with.
+
+    Those comparisons are all the check asks of such a column (besides whether it is set),
+    so their verdicts can stand for the value in a cache key.
+    """
+    found: dict[str, list] = {}
+    stack = [check]
+    while stack:
+        kind, arg = stack.pop()
+        if kind in ("or", "and"):
+            stack.extend(arg)
+        elif kind == "attr" and arg.value is not None:
+            for column in arg.sources:
+                patterns = found.setdefault(column, [])
+                if arg.value not in patterns:
+                    patterns.append(arg.value)
+    return found
+
+
 def _check_cost(check: tuple) -> int:
     kind, arg = check
     if kind == "attr":
