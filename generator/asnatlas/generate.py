@@ -164,6 +164,7 @@ def generate(
 
     associations: list[Asn] = []
     start_caches: dict[tuple[int, ...], StartCache] = {}
+    kept_by_type: dict[tuple[str, bool], tuple[int, ...]] = {}
     rows_by_text = _rows_by_candidate_text(pool)
     total = len(work) + (1 if discover else 0)
     for step, (cid, ctype) in enumerate(work, start=1):
@@ -171,9 +172,12 @@ def generate(
             progress(f"candidate {cid} ({ctype})", step, total)
         rows = _candidate_pool(pool, cid, ctype, rows_by_text)
         in_candidate = candidate_constraint([cid])
-        kept = tuple(i for i, r in enumerate(base_rules)
-                     if cid.startswith("a") or can_be_valid(r, ctype))
-        ruleset = Ruleset(CANDIDATE, [base_rules[i].with_global(in_candidate) for i in kept])
+        every = cid.startswith("a")
+        kept = kept_by_type.get((ctype, every))
+        if kept is None:
+            kept = kept_by_type[ctype, every] = tuple(
+                i for i, r in enumerate(base_rules) if every or can_be_valid(r, ctype))
+        ruleset = Ruleset(CANDIDATE, [base_rules[i] for i in kept], extra=in_candidate)
         # Passes over the same base rules share what their entry checks learnt.
         starts = start_caches.setdefault(kept, StartCache())
         found = run([item for _, item in rows], ruleset, version_id, pool.name,

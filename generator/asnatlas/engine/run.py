@@ -19,19 +19,26 @@ from asnatlas.rules import Rule, cannot_start
 from asnatlas.rules.checks import MEMBER_TYPE_COLUMNS
 from asnatlas.rules.constraints import (
     Item,
+    Node,
     Reprocess,
     WorkOver,
     entry_patterns,
+    first_set,
     meets,
 )
 
 
 @dataclass
 class Ruleset:
-    """The rules of one pass (``candidate`` or ``discover``), in the order they are tried."""
+    """The rules of one pass (``candidate`` or ``discover``), in the order they are tried.
+
+    `extra` (candidate passes) makes a condition every rule also requires, evaluated last
+    (`Rule.with_global`); a rule's copy with it is made when the pass first uses the rule.
+    """
 
     name: str
     rules: list[Rule]
+    extra: Callable[[], Node] | None = None
 
 
 class _Queue:
@@ -75,6 +82,7 @@ class StartCache:
     def __init__(self) -> None:
         self.blanks: dict[int, Asn] = {}  # position -> an association with no member
         self.starts: dict[tuple, tuple[int, ...]] = {}  # signature -> positions
+        self.by_raw: dict[tuple, tuple[int, ...]] = {}  # raw key -> positions
         # Columns read by value, with the patterns compared to them; columns read by presence.
         self.columns: tuple[tuple[tuple[str, tuple], ...], tuple[str, ...]] | None = None
         self.verdicts: dict[str, dict[str, tuple[bool, ...]]] = {}  # column -> value -> ...
@@ -117,25 +125,32 @@ class _Starters:
         self.verdicts = self.shared.verdicts
         self.cache: dict[tuple, list[Rule]] = {}
 
-    def _signature(self, item: Item) -> tuple:
-        """What every entry check reads of the item, in a form cheap to build.
-
-        Columns by value (the member type follows from five of them), except those that
-        are relabelled in every pass (ASN_CANDIDATE): for those, which patterns the value
-        meets, so that the same pool row gives the same signature in every pass.
-        """
+    def _raw_key(self, item: Item) -> tuple:
+        """A cheap key that decides every entry check: the raw values of the columns they
+        read (and of the member type's), except relabelled columns, by pattern verdicts."""
         key = tuple(map(item.get, self.columns))
         for column, patterns in self.relabelled:
-            value = item.get(column)
-            if value is None or value in EMPTY:
-                key += (None,)
-                continue
-            known = self.verdicts.setdefault(column, {})
-            verdict = known.get(value)
-            if verdict is None:
-                verdict = known[value] = tuple(meets(value, p) for p in patterns)
-            key += (verdict,)
+            key += (self._verdict(column, patterns, item.get(column)),)
         return key
+
+    def _signature(self, item: Item) -> tuple:
+        """Exactly what every entry check reads: the member type, per column read by value
+        whether it is set and which patterns it meets, per other column whether it is set."""
+        by_value, by_presence = self.shared.columns
+        key: list = [member_type_of(item)]
+        key.extend(self._verdict(column, patterns, item.get(column))
+                   for column, patterns in by_value)
+        key.extend(first_set(item, (column,)) is not None for column in by_presence)
+        return tuple(key)
+
+    def _verdict(self, column: str, patterns: tuple, value: str | None) -> tuple | None:
+        if value is None or value in EMPTY:
+            return None
+        known = self.verdicts.setdefault(column, {})
+        verdict = known.get(value)
+        if verdict is None:
+            verdict = known[value] = tuple(meets(value, p) for p in patterns)
+        return verdict
 
     def _blank(self, position: int) -> Asn:
         # The entry check reads only the rule's member-type policy from its association,
@@ -149,17 +164,25 @@ class _Starters:
     def rules_for(self, item: Item) -> list[Rule]:
         if not self.shortcuts:
             return self.rules
-        key = self._signature(item)
+        # Three levels: this pass's lists by raw key; positions by raw key, then by exact
+        # signature, for every pass over these rules (rows recur across passes, and many
+        # rows share a configuration); the entry checks themselves on a miss.
+        key = self._raw_key(item)
         found = self.cache.get(key)
         if found is None:
-            positions = self.shared.starts.get(key)
+            shared = self.shared
+            positions = shared.by_raw.get(key)
             if positions is None:
-                member_type = member_type_of(item)
-                present: dict[str, bool] = {}
-                positions = self.shared.starts[key] = tuple(
-                    i for i, rule in enumerate(self.rules)
-                    if rule.entry_check is None
-                    or not cannot_start(rule, item, self._blank(i), member_type, present))
+                signature = self._signature(item)
+                positions = shared.starts.get(signature)
+                if positions is None:
+                    member_type = signature[0]
+                    present: dict[str, bool] = {}
+                    positions = shared.starts[signature] = tuple(
+                        i for i, rule in enumerate(self.rules)
+                        if rule.entry_check is None
+                        or not cannot_start(rule, item, self._blank(i), member_type, present))
+                shared.by_raw[key] = positions
             found = self.cache[key] = [self.rules[i] for i in positions]
         return found
 
@@ -194,19 +217,32 @@ def run(
     associations: list[Asn] = []
     index = ConditionIndex(shortcuts)
     starters = _Starters(ruleset, version_id, pool_name, shortcuts, starts)
+    # Rules are known by their id in `ruleset.rules`; the copies a pass makes with its
+    # extra condition (which associations and their requests hold) map back to it.
+    in_pass: dict[int, Rule] = {}
+    base_of: dict[int, int] = {}
+
+    def pass_rule(rule: Rule) -> Rule:
+        used = in_pass.get(id(rule))
+        if used is None:
+            used = in_pass[id(rule)] = rule.with_global(ruleset.extra)
+            base_of[id(used)] = id(rule)
+        return used
+
     queue = _Queue()
     queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
     while (current := queue.pop()) is not None:
         allowed = current.rules or tuple(ruleset.rules)
-        allowed_ids = {id(rule) for rule in allowed}
+        allowed_ids = {base_of.get(id(rule), id(rule)) for rule in allowed}
         every_rule = len(allowed_ids) == len(ruleset.rules)
         for item in current.items:
             existing: list[Asn] = []
             requests: list[Reprocess] = []
             if current.work_over != WorkOver.RULES:
                 for asn in index.candidates(item):
-                    if not every_rule and id(asn.rule) not in allowed_ids:
+                    if not every_rule and base_of.get(id(asn.rule), id(asn.rule)) \
+                            not in allowed_ids:
                         continue
                     revision = asn.revision
                     matched, reprocess = asn.add(item)
@@ -216,11 +252,12 @@ def run(
                     if matched:
                         existing.append(asn)
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
-                joined = {id(asn.rule) for asn in existing}
+                joined = {base_of.get(id(asn.rule), id(asn.rule)) for asn in existing}
                 for rule in starters.rules_for(item):
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
-                    asn = Asn(rule, ruleset.name, version_id, pool_name, shortcuts=shortcuts)
+                    asn = Asn(pass_rule(rule), ruleset.name, version_id, pool_name,
+                              shortcuts=shortcuts)
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
                     if matched:
