@@ -174,7 +174,39 @@ def _key_part(item: Item, column: tuple) -> str | None:
 
 def _fingerprint(asn: Asn) -> tuple:
     """Changes whenever the association's index conditions may change."""
-    return asn.matcher.fixed, asn.has_science()
+    return asn.matcher.fixed, asn.has_science(), computed_patterns(asn)
+
+
+def computed_patterns(asn: Asn) -> tuple:
+    """The current values of the check's conditions computed from the association."""
+    check = asn.rule.quick_fail
+    if check is None:
+        return ()
+    nodes = _COMPUTED.get(id(check))
+    if nodes is None:
+        nodes = _COMPUTED[id(check)] = _computed_nodes(check)
+        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    if not nodes:
+        return ()
+    states = asn.matcher.states
+    out = []
+    for node in nodes:
+        state = states[node.id]
+        value = node.value if state is None else state.value
+        out.append(value(asn) if callable(value) else value)
+    return tuple(out)
+
+
+def _computed_nodes(check: tuple) -> tuple:
+    found = []
+    stack = [check]
+    while stack:
+        kind, arg = stack.pop()
+        if kind in ("or", "and"):
+            stack.extend(arg)
+        elif kind == "attr" and callable(arg.value):
+            found.append(arg)
+    return tuple(sorted(found, key=lambda node: node.id))
 
 
 def _by_order(asn: Asn) -> int:
@@ -200,12 +232,14 @@ def conditions(asn: Asn) -> Conditions | None:
     # the association; associations of one configuration share them (cached).
     key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
            tuple((i, state.literal) for i, state in enumerate(asn.matcher.states)
-                 if state is not None and state.literal is not None))
+                 if state is not None and state.literal is not None),
+           computed_patterns(asn))
     found = _CONDITIONS.get(key, False)
     if found is False:
         if len(_CONDITIONS) > 100_000:
             _CONDITIONS.clear()
             _CHECKS.clear()
+            _COMPUTED.clear()
         found = _CONDITIONS[key] = _conditions(check, asn)
         _CHECKS[id(check)] = check  # keeps id(check) unique while cached
     return found
@@ -213,6 +247,7 @@ def conditions(asn: Asn) -> Conditions | None:
 
 _CONDITIONS: dict[tuple, Conditions | None] = {}
 _CHECKS: dict[int, tuple] = {}
+_COMPUTED: dict[int, tuple] = {}
 
 
 def _conditions(check: tuple, asn: Asn) -> Conditions | None:
@@ -262,6 +297,8 @@ def _conditions(check: tuple, asn: Asn) -> Conditions | None:
         if asn.rule.member_type == "lv3":  # there the member type is the plain DMS one
             exempt = [frozenset({((MEMBER_TYPE, "="), member_type)})]
     column = sources[0]
+    if callable(value):  # computed from the association (part of the cache key)
+        value = value(asn)
     fixed = state is not None and state.literal is not None  # fixed by a member
     if fixed:
         equal = frozenset({((column, "="), _literal(value))})

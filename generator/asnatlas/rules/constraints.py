@@ -723,7 +723,10 @@ def compile_quick_fail(node: Node, pure_member_type: bool = False,
     (`Group.joins_only`) is left out, since a new association never takes it.
     """
     if isinstance(node, Attr):
-        if node.evaluate or callable(node.value):
+        # A value computed from the association (e.g. "an observation already in it")
+        # changes as members join: fine for existing associations (the index recomputes
+        # it), not for entry verdicts cached per column values.
+        if node.evaluate or (entry and callable(node.value)):
             return None
         if node.onlyif is not None and not pure_member_type:
             return None
@@ -823,6 +826,8 @@ def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:
     state = matcher.states[arg.id]
     value = arg.value if state is None else state.value
     if kind == "attr":
+        if callable(value):
+            value = value(matcher.asn)
         if arg.onlyif is not None and not applies(arg, matcher.asn, item):
             return False
         found = first_set(item, arg.sources if state is None else state.sources)
