@@ -11,6 +11,7 @@ This is the Python API the CLI, the site and the explainer share::
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -143,6 +144,23 @@ def generate(
                          "(e.g. [('o001', 'observation')])", pool.path)
     if version_id is True:
         version_id = make_timestamp()
+    # The engine makes many small, short-lived containers and few reference cycles (those
+    # of discarded associations are broken by the engine): pausing the cyclic collector
+    # for the run saves about a third of its time and does not raise the peak.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(pool, version_id, candidate_ids, all_candidates, discover, dms,
+                         rules, progress, shortcuts)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | None,
+              all_candidates: bool, discover: bool, dms: bool, rules: list[Rule] | None,
+              progress: Callable[[str, int, int], None] | None, shortcuts: bool
+              ) -> Generated:
     if not discover and not all_candidates and candidate_ids is None:
         discover = all_candidates = True
     base_rules = rules if rules is not None else _default_rules()

@@ -638,7 +638,25 @@ def _compile_attr(node: Attr) -> Evaluate:
             state.matched = matched
         return matched, reprocess
 
-    return attr
+    if len(node.sources) != 1 or evaluate or onlyif is not None or again is not None:
+        return attr
+    column = node.sources[0]
+
+    def plain_attr(m: Matcher, item: Item) -> tuple[bool, Any]:
+        # The common case, decided without `attr`: one column, and a state that this
+        # exposure leaves as it is (the value fixed by a member again, or unset again).
+        state = m.states[nid]
+        if state is not None:
+            value = item.get(column)
+            if value is None or value in EMPTY:
+                if state.matched is unset_matches and state.sources[0] == column:
+                    return unset_matches, _NONE
+            elif (value == state.literal and state.matched and not undefined
+                  and (not named or state.value in state.found)):
+                return True, _NONE
+        return attr(m, item)
+
+    return plain_attr
 
 
 def _match_evaluated(m: Matcher, state: NodeState, item: Item, source: str,
