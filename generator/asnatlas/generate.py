@@ -92,9 +92,22 @@ def _candidate_pool(pool: Pool, cid: str, ctype: str,
     """
     label = f"[('{cid}', '{ctype}')]"
     if rows_by_value is None:
-        rows_by_value = _rows_by_candidate_text(pool)
+        rows_by_value = _rows_by_candidate_text_cached(pool)
     indices = sorted(i for text, rows in rows_by_value.items() if cid in text for i in rows)
     return [(index, {**pool.rows[index], "asn_candidate": label}) for index in indices]
+
+
+_BY_TEXT: list = []  # [(rows list, its length, its table)]: the last pool asked about
+
+
+def _rows_by_candidate_text_cached(pool: Pool) -> dict[str, list[int]]:
+    """`_rows_by_candidate_text` of the pool last asked about, kept (callers that take the
+    candidates one by one, like the explainer, would otherwise rebuild it each time)."""
+    if _BY_TEXT and _BY_TEXT[0][0] is pool.rows and _BY_TEXT[0][1] == len(pool.rows):
+        return _BY_TEXT[0][2]
+    table = _rows_by_candidate_text(pool)
+    _BY_TEXT[:] = [(pool.rows, len(pool.rows), table)]
+    return table
 
 
 def _rows_by_candidate_text(pool: Pool) -> dict[str, list[int]]:
