@@ -18,14 +18,13 @@ from functools import cache
 from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine.candidate import Asn
 from asnatlas.rules import checks
-from asnatlas.rules.constraints import Item, _equal, certainly_fails, meets
+from asnatlas.rules.constraints import Item, _equal, meets
 
 PRESENT = ""  # condition value meaning "the column is set" (to anything)
 UNSET = "-"  # condition mode and value meaning "the column is not set"
 MATCHES = "~"  # condition mode: the column's value matches the pattern that follows
 MEMBER_TYPE = "@member_type"  # a virtual column: the exposure's DMS member type
 _MAX_ALTERNATIVES = 32
-_TRIE_FROM = 12  # associations in a pass from which the trie pays (measured on mega_pool)
 
 
 class ConditionIndex:
@@ -54,26 +53,15 @@ class ConditionIndex:
         self.logged: dict[int, int] = {}
         self.fingerprints: dict[int, tuple] = {}
         self.count = 0
-        # Few associations (most candidate passes): the trie would cost more to build than
-        # it saves, so each one's quick pre-check is asked directly until there are more.
-        self.trie = False
 
     def add(self, asn: Asn) -> None:
         asn.order = self.count
         self.count += 1
         self.everyone.append(asn)
-        if self.trie:
-            self._place(asn)
-            self.members_changed(asn)
-        elif self.count >= _TRIE_FROM and self.shortcuts:
-            self.trie = True
-            for known in self.everyone:
-                self._place(known)
-                self.members_changed(known)
+        self._place(asn)
+        self.members_changed(asn)
 
     def refresh(self, asn: Asn) -> None:
-        if not self.trie:
-            return
         fingerprint = _fingerprint(asn)
         if fingerprint != self.fingerprints.get(id(asn)):
             for bucket in self.placed.pop(id(asn), []):
@@ -109,11 +97,6 @@ class ConditionIndex:
         """Associations the item may join, in creation order."""
         if not self.shortcuts:
             return list(self.everyone)
-        if not self.trie:
-            name = item.get("filename", "")
-            return [asn for asn in self.everyone
-                    if name in asn.item_filenames or (check := asn.rule.quick_fail) is None
-                    or not certainly_fails(check, asn.matcher, item)]
         found: list[list[Asn]] = []
         # An exposure is often looked up several times in a pass (reprocessing): its key
         # parts never change, so they are kept while the pass lasts.
