@@ -170,7 +170,7 @@ def pool_rows(path: Path) -> int:
 
 
 def bench_pool(name: str, pool: Path, work: Path, repeat: int, timeout: float,
-               reference: str | None) -> Row:
+               reference: str | None, reference_timeout: float = 3600) -> Row:
     """Time our generator ``repeat`` times (and the reference once) on one pool."""
     row = Row(name, pool_rows(pool))
     for i in range(repeat):
@@ -184,7 +184,7 @@ def bench_pool(name: str, pool: Path, work: Path, repeat: int, timeout: float,
             break
     if reference:
         print(f"  {name}: reference running (this can take minutes)...", flush=True)
-        row.reference = run_reference(reference, pool, work, timeout)
+        row.reference = run_reference(reference, pool, work, reference_timeout)
         print(f"  {name}: reference: {_run_text(row.reference)}", flush=True)
         if row.reference.status == 0 and row.ok:
             # The last run of ours left its files in work/ours.
@@ -421,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic pools")
     parser.add_argument("--timeout", type=float, default=600,
                         help="seconds before one run is stopped (default 600)")
+    parser.add_argument("--reference-timeout", type=float, default=3600,
+                        help="seconds before the reference's run is stopped (default 3600: "
+                             "it needs about 5 minutes for mega_pool on an idle machine)")
     parser.add_argument("--no-mega", action="store_true", help="skip mega_pool")
     parser.add_argument("--reference", action="store_true",
                         help="also run the reference, once, on mega_pool (about 5 minutes) "
@@ -476,12 +479,13 @@ def main(argv: list[str] | None = None) -> int:
             pass
         elif (POOLS / "mega_pool.csv").is_file():
             rows.append(bench_pool("mega_pool", POOLS / "mega_pool.csv", work, args.repeat,
-                                   args.timeout, reference))
+                                   args.timeout, reference, args.reference_timeout))
         else:
             print(f"mega_pool skipped: {POOLS} not found (../shared is not beside the repo)")
         if (POOLS / "pool_004_wfs.csv").is_file():
             rows.append(bench_pool("pool_004_wfs", POOLS / "pool_004_wfs.csv", work,
-                                   args.repeat, args.timeout, reference))
+                                   args.repeat, args.timeout, reference,
+                                   args.reference_timeout))
         stopped = False
         for size in sorted(sizes):
             name = f"synthetic_{size}"
@@ -490,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             pool = write_pool(work / f"jw91001_synthetic_{size}_pool.csv", size, args.seed)
             ref = reference if size <= args.reference_max_rows else None
-            row = bench_pool(name, pool, work, args.synthetic_repeat, args.timeout, ref)
+            row = bench_pool(name, pool, work, args.synthetic_repeat, args.timeout, ref,
+                             args.reference_timeout)
             rows.append(row)
             stopped = not row.ok
             pool.unlink()
