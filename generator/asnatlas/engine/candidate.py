@@ -116,7 +116,7 @@ class Asn:
         cached = self._acid_cache
         if cached is not None and cached[0] == len(found):
             return cached[1]  # found values only grow: same size, same values
-        acid = _parse_acid(re.sub(r"\\", "", "-".join(found))) or DISCOVERED
+        acid = _parse_acid("-".join(found).replace("\\", "")) or DISCOVERED
         self._acid_cache = (len(found), acid)
         return acid
 

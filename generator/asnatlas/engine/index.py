@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import insort
-from functools import cache
+from functools import cache, lru_cache
 
 from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine.candidate import Asn
@@ -315,6 +315,10 @@ def _conditions(check: tuple, asn: Asn) -> Conditions | None:
     return [frozenset()]
 
 
+@lru_cache(maxsize=65536)
 def _literal(escaped: str) -> str:
     """The literal text of a fixed (regex-escaped) value, for exact comparison."""
-    return re.sub(r"\\(.)", r"\1", escaped).lower()
+    return _UNESCAPE.sub(r"\1", escaped).lower()
+
+
+_UNESCAPE = re.compile(r"\\(.)")
