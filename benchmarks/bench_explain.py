@@ -1,16 +1,21 @@
-"""Benchmark: `asnatlas explain` for every exposure of a pool (target: mega_pool in < 5 s).
+"""Benchmark: `asnatlas explain --all` on a pool (target: mega_pool under 1.5 s).
 
 usage: .venv/bin/python benchmarks/bench_explain.py [POOL ...] [--repeat N]
 
 Without a pool it uses ``../shared/conformance/pools/mega_pool.csv`` (when ``../shared``
-is beside the repository), else the embedded samples. Prints, per pool, the best of N
-(default 3) wall-clock times of what ``asnatlas explain POOL --all`` does: read the pool,
-generate its associations, explain every exposure; and each step's share.
+is beside the repository), else the embedded samples. Prints, per pool, the best and median
+of N (default 3) wall times of the whole command (``asnatlas explain --all POOL``, a fresh
+process, output to /dev/null), then the best in-process split: read the pool, generate its
+associations, explain every exposure. The machine's load is printed too: other work on a
+shared machine inflates wall times.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +27,17 @@ from asnatlas.pool import read_pool
 
 REPO = Path(__file__).resolve().parents[1]
 MEGA = REPO.parent / "shared" / "conformance" / "pools" / "mega_pool.csv"
-TARGET_SECONDS = 5.0
+TARGET_SECONDS = 1.5
+
+
+def whole_command(path: Path) -> float:
+    """Wall seconds of ``asnatlas explain --all POOL`` in a fresh process (output dropped)."""
+    script = Path(sys.executable).with_name("asnatlas")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "asnatlas"]
+    start = time.perf_counter()
+    subprocess.run([*cmd, "explain", "--all", str(path)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True, timeout=600)
+    return time.perf_counter() - start
 
 
 def once(path: Path) -> tuple[float, float, float, int, int]:
@@ -45,14 +60,19 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     paths = args.pools or ([MEGA] if MEGA.is_file() else
                            [samples.path(n) for n in samples.names()])
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for path in paths:
+        walls = [whole_command(path) for _ in range(args.repeat)]
         runs = [once(path) for _ in range(args.repeat)]
         read, made, explained, rows, reasons = min(runs, key=lambda r: sum(r[:3]))
         total = read + made + explained
-        verdict = "ok" if total < TARGET_SECONDS else "over target"
-        print(f"{path.name}: {rows} exposures, {reasons} reasons; total {total:.2f} s "
-              f"(read {read:.2f}, generate {made:.2f}, explain {explained:.2f}) "
-              f"[target < {TARGET_SECONDS:.0f} s: {verdict}]")
+        verdict = "met" if min(walls) < TARGET_SECONDS else "NOT met"
+        print(f"{path.name}: {rows} exposures, {reasons} reasons; "
+              f"`asnatlas explain --all` {min(walls):.2f} s best, "
+              f"{statistics.median(walls):.2f} s median (whole process); in-process "
+              f"{total:.2f} s (read {read:.2f}, generate {made:.2f}, explain {explained:.2f}) "
+              f"[target < {TARGET_SECONDS} s: {verdict}]")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

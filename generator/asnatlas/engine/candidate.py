@@ -27,9 +27,6 @@ from asnatlas.rules.constraints import (
     Reprocess,
 )
 
-# Off only to prove, in a test, that the engine's shortcuts (entry checks, the index of
-# existing associations) never change a result.
-QUICK_REJECT = True
 _LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
 _DIRECT_IMAGE_TYPES = ("nis_image", "nrc_image", "mir_image")
 
@@ -61,12 +58,15 @@ class Member(dict):
 class Asn:
     """One association under construction for `rule` (from ruleset `registry`)."""
 
-    def __init__(self, rule: Rule, registry: str, version_id: str | None, pool_name: str):
+    def __init__(self, rule: Rule, registry: str, version_id: str | None, pool_name: str,
+                 *, shortcuts: bool = True):
         self.rule = rule
         self.registry = registry
         self.pool_name = pool_name
         self.version_id = version_id
-        self.matcher = Matcher(self, rule.nodes)
+        # `shortcuts` off: the tree is walked node by node (see `Matcher`), to prove in a
+        # test that the compiled form changes nothing.
+        self.matcher = Matcher(self, rule.nodes, compiled=shortcuts)
         self.run_init_hook = True
         self.original_exposure_type: str | None = None
         self.validity = dict.fromkeys(rule.validity, False)
@@ -117,7 +117,7 @@ class Asn:
         cached = self._acid_cache
         if cached is not None and cached[0] == len(found):
             return cached[1]  # found values only grow: same size, same values
-        pair = parse_candidate(re.sub(r"\\", "", "-".join(found)))
+        pair = parse_candidate("-".join(found).replace("\\", ""))
         acid = Acid(*pair) if pair is not None else DISCOVERED
         self._acid_cache = (len(found), acid)
         return acid

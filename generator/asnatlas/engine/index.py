@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from bisect import insort
-from functools import cache
+from functools import cache, lru_cache
 
 from asnatlas.conventions.vocabulary import EMPTY
-from asnatlas.engine import candidate
 from asnatlas.engine.candidate import Asn
 from asnatlas.errors import MemberTypeError
 from asnatlas.rules import checks
@@ -38,7 +37,10 @@ class ConditionIndex:
     Skipped offers are exactly those that would fail with no effect.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shortcuts: bool = True) -> None:
+        # `shortcuts` off: every association is a candidate for every exposure (a test
+        # proves the index skips only offers that change nothing).
+        self.shortcuts = shortcuts
         self.root = _Node()
         self.everyone: list[Asn] = []  # every association, for runs without shortcuts
         self.parts: dict[int, dict[tuple, str | None]] = {}
@@ -76,7 +78,13 @@ class ConditionIndex:
         for alternative in conditions(asn) or ():
             node = self.root
             for column, value in _in_trie_order(alternative):
-                node = node.children.setdefault(column, {}).setdefault(value, _Node())
+                by_value = node.children.get(column)
+                if by_value is None:
+                    by_value = node.children[column] = {}
+                child = by_value.get(value)
+                if child is None:
+                    child = by_value[value] = _Node()
+                node = child
             if not any(bucket is node.asns for bucket in buckets):
                 insort(node.asns, asn, key=_by_order)
                 buckets.append(node.asns)
@@ -84,7 +92,7 @@ class ConditionIndex:
 
     def candidates(self, item: Item) -> list[Asn]:
         """Associations the item may join, in creation order."""
-        if not candidate.QUICK_REJECT:
+        if not self.shortcuts:
             return list(self.everyone)
         found: list[list[Asn]] = []
         # An exposure is often looked up several times in a pass (reprocessing): its key
@@ -163,7 +171,39 @@ def _key_part(item: Item, column: tuple) -> str | None:
 
 def _fingerprint(asn: Asn) -> tuple:
     """Changes whenever the association's index conditions may change."""
-    return asn.matcher.fixed, asn.has_science()
+    return asn.matcher.fixed, asn.has_science(), computed_patterns(asn)
+
+
+def computed_patterns(asn: Asn) -> tuple:
+    """The current values of the check's conditions computed from the association."""
+    check = asn.rule.quick_fail
+    if check is None:
+        return ()
+    nodes = _COMPUTED.get(id(check))
+    if nodes is None:
+        nodes = _COMPUTED[id(check)] = _computed_nodes(check)
+        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    if not nodes:
+        return ()
+    states = asn.matcher.states
+    out = []
+    for node in nodes:
+        state = states[node.id]
+        value = node.value if state is None else state.value
+        out.append(value(asn) if callable(value) else value)
+    return tuple(out)
+
+
+def _computed_nodes(check: tuple) -> tuple:
+    found = []
+    stack = [check]
+    while stack:
+        kind, arg = stack.pop()
+        if kind in ("or", "and"):
+            stack.extend(arg)
+        elif kind == "attr" and callable(arg.value):
+            found.append(arg)
+    return tuple(sorted(found, key=lambda node: node.id))
 
 
 def _by_order(asn: Asn) -> int:
@@ -189,12 +229,14 @@ def conditions(asn: Asn) -> Conditions | None:
     # the association; associations of one configuration share them (cached).
     key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
            tuple((i, state.literal) for i, state in enumerate(asn.matcher.states)
-                 if state is not None and state.literal is not None))
+                 if state is not None and state.literal is not None),
+           computed_patterns(asn))
     found = _CONDITIONS.get(key, False)
     if found is False:
         if len(_CONDITIONS) > 100_000:
             _CONDITIONS.clear()
             _CHECKS.clear()
+            _COMPUTED.clear()
         found = _CONDITIONS[key] = _conditions(check, asn)
         _CHECKS[id(check)] = check  # keeps id(check) unique while cached
     return found
@@ -202,6 +244,7 @@ def conditions(asn: Asn) -> Conditions | None:
 
 _CONDITIONS: dict[tuple, Conditions | None] = {}
 _CHECKS: dict[int, tuple] = {}
+_COMPUTED: dict[int, tuple] = {}
 
 
 def _conditions(check: tuple, asn: Asn) -> Conditions | None:
@@ -251,6 +294,8 @@ def _conditions(check: tuple, asn: Asn) -> Conditions | None:
         if asn.rule.member_type == "lv3":  # there the member type is the plain DMS one
             exempt = [frozenset({((MEMBER_TYPE, "="), member_type)})]
     column = sources[0]
+    if callable(value):  # computed from the association (part of the cache key)
+        value = value(asn)
     fixed = state is not None and state.literal is not None  # fixed by a member
     if fixed:
         equal = frozenset({((column, "="), _literal(value))})
@@ -267,6 +312,10 @@ def _conditions(check: tuple, asn: Asn) -> Conditions | None:
     return [frozenset()]
 
 
+@lru_cache(maxsize=65536)
 def _literal(escaped: str) -> str:
     """The literal text of a fixed (regex-escaped) value, for exact comparison."""
-    return re.sub(r"\\(.)", r"\1", escaped).lower()
+    return _UNESCAPE.sub(r"\1", escaped).lower()
+
+
+_UNESCAPE = re.compile(r"\\(.)")

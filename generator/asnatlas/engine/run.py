@@ -12,19 +12,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from asnatlas.engine import candidate
+from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine.candidate import Asn
 from asnatlas.engine.index import ConditionIndex, member_type_of
 from asnatlas.rules import Rule, cannot_start
-from asnatlas.rules.constraints import Item, Reprocess, WorkOver, first_set
+from asnatlas.rules.checks import MEMBER_TYPE_COLUMNS
+from asnatlas.rules.constraints import (
+    Item,
+    Node,
+    Reprocess,
+    WorkOver,
+    entry_patterns,
+    first_set,
+    meets,
+)
 
 
 @dataclass
 class Ruleset:
-    """The rules of one pass (``candidate`` or ``discover``), in the order they are tried."""
+    """The rules of one pass (``candidate`` or ``discover``), in the order they are tried.
+
+    `extra` (candidate passes) makes a condition every rule also requires, evaluated last
+    (`Rule.with_global`); a rule's copy with it is made when the pass first uses the rule.
+    """
 
     name: str
     rules: list[Rule]
+    extra: Callable[[], Node] | None = None
 
 
 class _Queue:
@@ -50,6 +64,30 @@ class _Queue:
         return None
 
 
+# Columns that candidate passes rewrite in every row (each pass relabels the rows with its
+# own candidate), so a row's raw value differs from pass to pass.
+_RELABELLED = ("asn_candidate",)
+
+
+class StartCache:
+    """What `_Starters` learns about a list of rules, kept across the passes that use it.
+
+    The candidate passes of one generation run copies of the same base rules, each with its
+    candidate condition added last, which entry checks do not read: the rules a new
+    association could start from are then the same for every pass, per exposure signature
+    (kept as positions in the list). Use one cache per list of base rules (same rules, same
+    order); a fresh cache is always correct.
+    """
+
+    def __init__(self) -> None:
+        self.blanks: dict[int, Asn] = {}  # position -> an association with no member
+        self.starts: dict[tuple, tuple[int, ...]] = {}  # signature -> positions
+        self.by_raw: dict[tuple, tuple[int, ...]] = {}  # raw key -> positions
+        # Columns read by value, with the patterns compared to them; columns read by presence.
+        self.columns: tuple[tuple[tuple[str, tuple], ...], tuple[str, ...]] | None = None
+        self.verdicts: dict[str, dict[str, tuple[bool, ...]]] = {}  # column -> value -> ...
+
+
 class _Starters:
     """The rules, in order, that a new association could start from an exposure with.
 
@@ -58,32 +96,94 @@ class _Starters:
     so the list is cached per such signature (pool rows repeat configurations a lot).
     """
 
-    def __init__(self, ruleset: Ruleset, version_id: str | None, pool_name: str):
+    def __init__(self, ruleset: Ruleset, version_id: str | None, pool_name: str,
+                 shortcuts: bool = True, shared: StartCache | None = None):
         self.rules = ruleset.rules
-        self.blanks = [Asn(rule, ruleset.name, version_id, pool_name) for rule in self.rules]
-        by_value: set[str] = set()
-        by_presence: set[str] = set()
-        for rule in self.rules:
-            values, presences, _ = rule.entry_columns
-            by_value.update(values)
-            by_presence.update(presences)
-        self.by_value = tuple(sorted(by_value))
-        self.by_presence = tuple(sorted(by_presence - by_value))
+        self.ruleset = ruleset
+        self.version_id = version_id
+        self.pool_name = pool_name
+        self.shortcuts = shortcuts
+        self.shared = shared if shared is not None else StartCache()
+        if self.shared.columns is None:
+            patterns: dict[str, list] = {}
+            by_presence: set[str] = set()
+            for rule in self.rules:
+                if rule.entry_check is None:
+                    continue
+                for column, found in entry_patterns(rule.entry_check).items():
+                    known = patterns.setdefault(column, [])
+                    known.extend(p for p in found if p not in known)
+                by_presence.update(rule.entry_columns[1])
+            self.shared.columns = (
+                tuple((column, tuple(patterns[column])) for column in sorted(patterns)),
+                tuple(sorted(by_presence - set(patterns))))
+        by_value, by_presence = self.shared.columns
+        self.relabelled = tuple((c, p) for c, p in by_value if c in _RELABELLED)
+        self.columns = tuple(sorted(
+            {c for c, _ in by_value if c not in _RELABELLED} | set(by_presence)
+            | set(MEMBER_TYPE_COLUMNS)))
+        self.verdicts = self.shared.verdicts
         self.cache: dict[tuple, list[Rule]] = {}
 
+    def _raw_key(self, item: Item) -> tuple:
+        """A cheap key that decides every entry check: the raw values of the columns they
+        read (and of the member type's), except relabelled columns, by pattern verdicts."""
+        key = tuple(map(item.get, self.columns))
+        for column, patterns in self.relabelled:
+            key += (self._verdict(column, patterns, item.get(column)),)
+        return key
+
+    def _signature(self, item: Item) -> tuple:
+        """Exactly what every entry check reads: the member type, per column read by value
+        whether it is set and which patterns it meets, per other column whether it is set."""
+        by_value, by_presence = self.shared.columns
+        key: list = [member_type_of(item)]
+        key.extend(self._verdict(column, patterns, item.get(column))
+                   for column, patterns in by_value)
+        key.extend(first_set(item, (column,)) is not None for column in by_presence)
+        return tuple(key)
+
+    def _verdict(self, column: str, patterns: tuple, value: str | None) -> tuple | None:
+        if value is None or value in EMPTY:
+            return None
+        known = self.verdicts.setdefault(column, {})
+        verdict = known.get(value)
+        if verdict is None:
+            verdict = known[value] = tuple(meets(value, p) for p in patterns)
+        return verdict
+
+    def _blank(self, position: int) -> Asn:
+        # The entry check reads only the rule's member-type policy from its association,
+        # which no member changed: one blank association per rule serves every pass.
+        blank = self.shared.blanks.get(position)
+        if blank is None:
+            blank = self.shared.blanks[position] = Asn(
+                self.rules[position], self.ruleset.name, self.version_id, self.pool_name)
+        return blank
+
     def rules_for(self, item: Item) -> list[Rule]:
-        if not candidate.QUICK_REJECT:
+        if not self.shortcuts:
             return self.rules
-        member_type = member_type_of(item)
-        key = (member_type, *map(item.get, self.by_value),
-               *(first_set(item, (column,)) is not None for column in self.by_presence))
+        # Three levels: this pass's lists by raw key; positions by raw key, then by exact
+        # signature, for every pass over these rules (rows recur across passes, and many
+        # rows share a configuration); the entry checks themselves on a miss.
+        key = self._raw_key(item)
         found = self.cache.get(key)
         if found is None:
-            present: dict[str, bool] = {}
-            found = self.cache[key] = [
-                rule for rule, blank in zip(self.rules, self.blanks, strict=True)
-                if not cannot_start(rule, item, blank, member_type, present)
-            ]
+            shared = self.shared
+            positions = shared.by_raw.get(key)
+            if positions is None:
+                signature = self._signature(item)
+                positions = shared.starts.get(signature)
+                if positions is None:
+                    member_type = signature[0]
+                    present: dict[str, bool] = {}
+                    positions = shared.starts[signature] = tuple(
+                        i for i, rule in enumerate(self.rules)
+                        if rule.entry_check is None
+                        or not cannot_start(rule, item, self._blank(i), member_type, present))
+                shared.by_raw[key] = positions
+            found = self.cache[key] = [self.rules[i] for i in positions]
         return found
 
 
@@ -104,24 +204,45 @@ def run(
     version_id: str | None,
     pool_name: str,
     on_item: Callable[[], None] | None = None,
+    *,
+    shortcuts: bool = True,
+    starts: StartCache | None = None,
 ) -> list[Asn]:
-    """All associations the ruleset makes from the items (not finalised)."""
+    """All associations the ruleset makes from the items (not finalised).
+
+    `shortcuts` off evaluates every rule's tree in full for every offer (no entry checks,
+    no index, no compiled trees): slower, same result, which a test checks. `starts`
+    shares what entry checks learnt between passes over copies of the same rules.
+    """
     associations: list[Asn] = []
-    index = ConditionIndex()
-    starters = _Starters(ruleset, version_id, pool_name)
+    index = ConditionIndex(shortcuts)
+    starters = _Starters(ruleset, version_id, pool_name, shortcuts, starts)
+    # Rules are known by their id in `ruleset.rules`; the copies a pass makes with its
+    # extra condition (which associations and their requests hold) map back to it.
+    in_pass: dict[int, Rule] = {}
+    base_of: dict[int, int] = {}
+
+    def pass_rule(rule: Rule) -> Rule:
+        used = in_pass.get(id(rule))
+        if used is None:
+            used = in_pass[id(rule)] = rule.with_global(ruleset.extra)
+            base_of[id(used)] = id(rule)
+        return used
+
     queue = _Queue()
     queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
     while (current := queue.pop()) is not None:
         allowed = current.rules or tuple(ruleset.rules)
-        allowed_ids = {id(rule) for rule in allowed}
+        allowed_ids = {base_of.get(id(rule), id(rule)) for rule in allowed}
         every_rule = len(allowed_ids) == len(ruleset.rules)
         for item in current.items:
             existing: list[Asn] = []
             requests: list[Reprocess] = []
             if current.work_over != WorkOver.RULES:
                 for asn in index.candidates(item):
-                    if not every_rule and id(asn.rule) not in allowed_ids:
+                    if not every_rule and base_of.get(id(asn.rule), id(asn.rule)) \
+                            not in allowed_ids:
                         continue
                     revision = asn.revision
                     matched, reprocess = asn.add(item)
@@ -131,16 +252,19 @@ def run(
                     if matched:
                         existing.append(asn)
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
-                joined = {id(asn.rule) for asn in existing}
+                joined = {base_of.get(id(asn.rule), id(asn.rule)) for asn in existing}
                 for rule in starters.rules_for(item):
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
-                    asn = Asn(rule, ruleset.name, version_id, pool_name)
+                    asn = Asn(pass_rule(rule), ruleset.name, version_id, pool_name,
+                              shortcuts=shortcuts)
                     matched, reprocess = asn.add(item)
                     requests.extend(reprocess)
                     if matched:
                         associations.append(asn)
                         index.add(asn)
+                    else:
+                        asn.matcher.asn = None  # no cycle left: freed at once
             for request in requests:
                 kept = _keep(request, current.work_over)
                 if kept is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.errors import MemberTypeError
 from asnatlas.rules.constraints import Attr, Group, Matcher, Node, first_set, meets
 
@@ -96,15 +97,24 @@ def cache_key(item: dict, columns: tuple[tuple[str, Any], ...]) -> tuple:
     """What of `columns` decided a probe of `item`: values, set states or pattern matches."""
     key = []
     for column, mode in columns:
+        value = item.get(column)
         if mode is FULL:
-            key.append(item.get(column))
-            continue
-        found = first_set(item, (column,))
-        if mode is PRESENCE or found is None:
-            key.append(found is not None)
+            key.append(value)
+        elif value is None or value in EMPTY:  # unset (as `first_set` decides)
+            key.append(False)
+        elif mode is PRESENCE:
+            key.append(True)
         else:
-            key.append(meets(found[1], list(mode)))
+            verdict = _VERDICTS.get((value, mode))
+            if verdict is None:
+                if len(_VERDICTS) > 100_000:
+                    _VERDICTS.clear()
+                verdict = _VERDICTS[value, mode] = meets(value, list(mode))
+            key.append(verdict)
     return tuple(key)
+
+
+_VERDICTS: dict[tuple, bool] = {}  # (value, patterns) -> whether it meets one (speed only)
 
 
 class TracingMatcher(Matcher):

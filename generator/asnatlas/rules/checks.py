@@ -35,6 +35,9 @@ def value_of(item: Item, column: str) -> str | None:
     return found[1] if found else None
 
 
+MEMBER_TYPE_COLUMNS = ("pntgtype", "exp_type", "is_psf", "is_imprt", "bkgdtarg")  # read by it
+
+
 def member_type(item: Item, default: str = "science") -> str:
     """The member type DMS gives an exposure: from PNTGTYPE, EXP_TYPE, then the flags.
 

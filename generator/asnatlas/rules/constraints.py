@@ -229,13 +229,19 @@ class NodeState:
 
 
 class Matcher:
-    """Evaluates a rule's tree for one association, recording changes so they can be undone."""
+    """Evaluates a rule's tree for one association, recording changes so they can be undone.
 
-    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes")
+    `check_all` runs the tree's compiled form (`compiled`, the default) or walks the tree
+    node by node (`check`, the reference form that `explain` traces); both give the same
+    verdicts, requests and states (a test runs every pool both ways).
+    """
 
-    def __init__(self, asn: Any, nodes: list[Node]):
+    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes", "compiled")
+
+    def __init__(self, asn: Any, nodes: list[Node], compiled: bool = True):
         self.asn = asn
         self.nodes = nodes
+        self.compiled = compiled
         self.fixed = 0  # how many conditions have had their value fixed by a member
         # Bumped whenever a matched value is recorded or fixed (never decreases): names
         # derived from matched values need recomputing only when it moved.
@@ -265,7 +271,10 @@ class Matcher:
     def check_all(self, root: Group, item: Item) -> tuple[bool, list[Reprocess]]:
         """Match the item; on failure undo every change made while trying."""
         self.undo = []
-        matched, reprocess = self.check(root, item)
+        if self.compiled:
+            matched, reprocess = compiled(root)(self, item)
+        else:
+            matched, reprocess = self.check(root, item)
         if not matched:
             for state_id, snap in reversed(self.undo):
                 state = self.states[state_id]
@@ -470,6 +479,248 @@ _REDUCERS = {
 }
 
 
+# --- compiled evaluation -----------------------------------------------------------------
+#
+# The same semantics as `Matcher.check`, with each node turned once into a closure that
+# holds what the node says as local constants: no dispatch on the node's kind, no per-call
+# lookups of its fields, no list per leaf for reprocess requests (an empty tuple stands for
+# "none"). The tree stays the source; the closure is derived from it and cached on the node.
+
+
+Evaluate = Callable[[Matcher, Item], tuple[bool, Any]]
+_NONE: tuple = ()  # "no reprocess request", shared (never appended to)
+_escape = lru_cache(maxsize=65536)(re.escape)
+
+
+def compiled(node: Node) -> Evaluate:
+    """The node's evaluation as a closure ``(matcher, item) -> (matched, requests)``."""
+    cached = node.__dict__.get("_compiled")
+    if cached is not None and cached[0] == node.id:
+        return cached[1]
+    kind = type(node)
+    if kind is Attr:
+        fn = _compile_attr(node)
+    elif kind is Test:
+        fn = _compile_test(node)
+    else:
+        fn = _compile_group(node)
+    node.__dict__["_compiled"] = (node.id, fn)  # keyed by id: trees may be renumbered
+    return fn
+
+
+def _compile_group(node: Group) -> Evaluate:
+    children = tuple(compiled(child) for child in node.children)
+    negate = node.reduce in ("notany", "notall")
+    on_match, on_fail = node.reprocess_on_match, node.reprocess_on_fail
+    work_over, rules = node.work_over, node.reprocess_rules
+
+    if not children:
+        core = _empty_group
+    elif node.reduce in ("all", "notall"):
+        def core(m: Matcher, item: Item) -> tuple[bool, Any]:
+            collected: Any = _NONE
+            negative: Any = None
+            all_match = True
+            for child in children:
+                match, reprocess = child(m, item)
+                if match:
+                    if all_match and reprocess:
+                        collected = reprocess if not collected else [*collected, *reprocess]
+                else:
+                    all_match = False
+                    if not reprocess:
+                        negative = None
+                        break
+                    if negative is None:
+                        negative = reprocess
+            if all_match:
+                return True, collected
+            return False, negative if negative is not None else _NONE
+    else:
+        def core(m: Matcher, item: Item) -> tuple[bool, Any]:
+            collected: Any = _NONE
+            for child in children:
+                match, reprocess = child(m, item)
+                if match:
+                    return True, reprocess
+                if reprocess:
+                    collected = reprocess if not collected else [*collected, *reprocess]
+            return False, collected
+
+    if not (negate or on_match or on_fail):
+        return core
+
+    def group(m: Matcher, item: Item) -> tuple[bool, Any]:
+        matched, reprocess = core(m, item)
+        if negate:
+            matched = not matched
+        if (on_match and matched) or (on_fail and not matched):
+            reprocess = [*reprocess, Reprocess([item], work_over, rules)]
+        return matched, reprocess
+
+    return group
+
+
+def _empty_group(m: Matcher, item: Item) -> tuple[bool, Any]:
+    return False, _NONE
+
+
+def _compile_attr(node: Attr) -> Evaluate:
+    nid = node.id
+    unset_matches = not (node.required and not node.undefined)
+    undefined, evaluate, onlyif = node.undefined, node.evaluate, node.onlyif
+    named = node.name is not None
+    again = node.reprocess
+    only_on_match = node.only_on_match
+
+    def attr(m: Matcher, item: Item) -> tuple[bool, Any]:
+        states = m.states
+        state = states[nid]
+        saved = state is None
+        if saved:
+            state = states[nid] = NodeState(node)
+            m.undo.append((nid, None))
+        reprocess: Any = _NONE
+        if onlyif is not None and not applies(node, m.asn, item):
+            if again is not None:
+                reprocess = [Reprocess([item], again, None, only_on_match)]
+            matched = True
+        else:
+            source = None
+            for column in state.sources:
+                value = item.get(column)
+                if value is not None and value not in EMPTY:
+                    source = column
+                    break
+            if source is None:
+                matched = unset_matches
+            elif undefined:
+                matched = False
+            else:
+                wanted = state.value
+                text: str | None
+                if evaluate:
+                    text, reprocess = _match_evaluated(m, state, item, source, value)
+                elif wanted is None:
+                    text = value
+                elif state.literal is not None:  # fixed by a member: compare the text
+                    text = value if value.lower() == state.literal else None
+                else:
+                    met = meets(value, wanted(m.asn) if callable(wanted) else wanted)
+                    text = value if met else None
+                if text is None:
+                    matched = False
+                else:
+                    literal_text = state.literal
+                    escaped = wanted if text == literal_text else _escape(text)
+                    record = named and escaped not in state.found
+                    unique = state.unique
+                    if record or unique or not state.matched:
+                        m.undo.append((nid, state.snapshot()))
+                        m.changes += 1
+                        if record:
+                            if state.found is _NO_VALUES:
+                                state.found = {}
+                            state.found[escaped] = None
+                        if unique:
+                            state.value = escaped
+                            state.sources = (source,)
+                            state.unique = False
+                            state.literal = text.lower()
+                            m.fixed += 1
+                        state.matched = True
+                    if again is not None:
+                        reprocess = [*reprocess,
+                                     Reprocess([item], again, None, only_on_match)]
+                    return True, reprocess
+        if state.matched != matched:
+            if not saved:
+                m.undo.append((nid, state.snapshot()))
+            state.matched = matched
+        return matched, reprocess
+
+    if len(node.sources) != 1 or evaluate or onlyif is not None or again is not None:
+        return attr
+    column = node.sources[0]
+
+    def plain_attr(m: Matcher, item: Item) -> tuple[bool, Any]:
+        # The common case, decided without `attr`: one column, and a state that this
+        # exposure leaves as it is (the value fixed by a member again, or unset again).
+        state = m.states[nid]
+        if state is not None:
+            value = item.get(column)
+            if value is None or value in EMPTY:
+                if state.matched is unset_matches and state.sources[0] == column:
+                    return unset_matches, _NONE
+            elif (value == state.literal and state.matched and not undefined
+                  and (not named or state.value in state.found)):
+                return True, _NONE
+        return attr(m, item)
+
+    return plain_attr
+
+
+def _match_evaluated(m: Matcher, state: NodeState, item: Item, source: str,
+                     value: str) -> tuple[str | None, Any]:
+    """An evaluated column (a candidate list): the chosen value's text (None: no match)
+    and the requests for the other values."""
+    evaled = literal(value)
+    if state.value is None:
+        if is_iterable(evaled):
+            return None, [_split(item, source, list(evaled))]
+        return str(evaled), _NONE
+    wanted = state.value(m.asn) if callable(state.value) else state.value
+    candidates = evaled if is_iterable(evaled) else [evaled]
+    for chosen in candidates:
+        text = str(chosen)
+        if _meets_state(text, state, wanted):
+            break
+    else:
+        return None, _NONE
+    others = [other for other in candidates if other != chosen]
+    return text, ([_split(item, source, others)] if others else _NONE)
+
+
+def _compile_test(node: Test) -> Evaluate:
+    nid = node.id
+    source = node.source
+    test = node.test
+    named = node.name is not None
+    on_match, on_fail = node.reprocess_on_match, node.reprocess_on_fail
+    work_over, rules = node.work_over, node.reprocess_rules
+
+    def check(m: Matcher, item: Item) -> tuple[bool, Any]:
+        states = m.states
+        state = states[nid]
+        if state is None:
+            state = states[nid] = NodeState(node)
+            m.undo.append((nid, None))
+        else:
+            m.undo.append((nid, state.snapshot()))
+        source_value = item if source is None else source(m.asn, item)
+        satisfied = True
+        value = state.value
+        if value is not None:
+            satisfied = value == source_value if test is None else test(value, source_value)
+        state.matched = satisfied
+        if satisfied:
+            m.changes += 1
+            if state.unique:
+                state.value = source_value
+            if named:
+                if state.found is _NO_VALUES:
+                    state.found = {}
+                try:
+                    state.found[state.value] = None
+                except TypeError:  # unhashable (an item): kept by identity
+                    state.found[id(state.value)] = None
+        if (satisfied and on_match) or (not satisfied and on_fail):
+            return satisfied, [Reprocess([item], work_over, rules)]
+        return satisfied, _NONE
+
+    return check
+
+
 # --- quick rejection ---------------------------------------------------------------------
 #
 # Offering an exposure to an association usually fails on an early condition (another
@@ -491,7 +742,10 @@ def compile_quick_fail(node: Node, pure_member_type: bool = False,
     (`Group.joins_only`) is left out, since a new association never takes it.
     """
     if isinstance(node, Attr):
-        if node.evaluate or callable(node.value):
+        # A value computed from the association (e.g. "an observation already in it")
+        # changes as members join: fine for existing associations (the index recomputes
+        # it), not for entry verdicts cached per column values.
+        if node.evaluate or (entry and callable(node.value)):
             return None
         if node.onlyif is not None and not pure_member_type:
             return None
@@ -554,6 +808,26 @@ def entry_columns(check: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bool]
     return tuple(sorted(by_value)), tuple(sorted(by_presence - by_value)), member_type
 
 
+def entry_patterns(check: tuple) -> dict[str, list]:
+    """Per column an entry check reads by value, the fixed patterns it is compared with.
+
+    Those comparisons are all the check asks of such a column (besides whether it is set),
+    so their verdicts can stand for the value in a cache key.
+    """
+    found: dict[str, list] = {}
+    stack = [check]
+    while stack:
+        kind, arg = stack.pop()
+        if kind in ("or", "and"):
+            stack.extend(arg)
+        elif kind == "attr" and arg.value is not None:
+            for column in arg.sources:
+                patterns = found.setdefault(column, [])
+                if arg.value not in patterns:
+                    patterns.append(arg.value)
+    return found
+
+
 def _check_cost(check: tuple) -> int:
     kind, arg = check
     if kind == "attr":
@@ -571,6 +845,8 @@ def certainly_fails(check: tuple, matcher: Matcher, item: Item) -> bool:
     state = matcher.states[arg.id]
     value = arg.value if state is None else state.value
     if kind == "attr":
+        if callable(value):
+            value = value(matcher.asn)
         if arg.onlyif is not None and not applies(arg, matcher.asn, item):
             return False
         found = first_set(item, arg.sources if state is None else state.sources)
