@@ -60,12 +60,20 @@ def describe(err: BaseException, what: str = "cannot write") -> str:
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path``: the old file stays whole until the new one is.
+    """Write ``text`` (UTF-8) to ``path``: the old file stays whole until the new one is
+    (see `atomic_file`)."""
+    with atomic_file(path) as fh:
+        fh.write(text)
 
-    The text goes to a hidden temporary file in the same folder, which is then renamed over
-    ``path``; on any error the temporary file is removed and ``path`` is untouched. An
-    existing file keeps its permissions; a new one gets the usual ``0666 & ~umask`` (not
-    the temporary file's private mode).
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike, binary: bool = False):
+    """A file to write that appears at ``path`` only once it is whole.
+
+    What is written goes to a hidden temporary file in the same folder, renamed over
+    ``path`` when the block ends; on any error (or a kill) the temporary file is removed
+    (or left hidden) and ``path`` is untouched. An existing file keeps its permissions; a
+    new one gets the usual ``0666 & ~umask`` (not the temporary file's private mode).
     """
     target = Path(path)
     try:
@@ -75,8 +83,10 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, mode if mode is not None else 0o666 & ~current_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        opened = (os.fdopen(fd, "wb") if binary
+                  else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+        with opened as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

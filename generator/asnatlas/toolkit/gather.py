@@ -9,7 +9,6 @@ separate from copying, so that every missing file is reported before anything is
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -121,24 +120,13 @@ def _copy_one(item: Copy, progress: Callable[[int], None] | None) -> None:
             return
     except OSError:
         pass
-    # Copy into a hidden temporary file beside the target and rename it: a failure or a
-    # kill never leaves half a member under its real name.
-    fd, tmp = tempfile.mkstemp(prefix=f".{item.target.name}.", suffix=".tmp",
-                               dir=item.target.parent)
-    try:
-        with open(item.source, "rb") as src, os.fdopen(fd, "wb") as dst:
-            while chunk := src.read(CHUNK):
-                dst.write(chunk)
-                if progress:
-                    progress(len(chunk))
-        os.chmod(tmp, 0o666 & ~safeio.current_umask())
-        os.replace(tmp, item.target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    # Copied through `safeio.atomic_file`: a failure or a kill never leaves half a member
+    # under its real name.
+    with open(item.source, "rb") as src, safeio.atomic_file(item.target, binary=True) as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(chunk)
+            if progress:
+                progress(len(chunk))
 
 
 def run(gather_plan: GatherPlan, progress: Callable[[int], None] | None = None) -> Path:
