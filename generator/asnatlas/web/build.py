@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,7 +31,8 @@ from asnatlas.model import Generated
 from asnatlas.pool import Pool, read_pool
 from asnatlas.resources import folder as shipped_folder
 from asnatlas.web import render as site_render
-from asnatlas.web.plan import Site, plan
+from asnatlas.web.plan import Site, SiteSummary, plan, pool_bases, pool_page
+from asnatlas.web.render import PoolOutput
 
 #: A file in every site we write: we only ever replace a folder that holds it.
 MARKER = ".asnatlas-site"
@@ -54,7 +57,9 @@ class BuildReport:
     pages: int = 0
     changed: int = 0
     warnings: list[str] = field(default_factory=list)
-    #: Seconds spent per phase: generate (read, generate, validate), render, sphinx, publish.
+    #: Seconds spent per phase: generate (read, generate, validate, explain and render each
+    #: pool, in parallel with --jobs), render (site pages), sphinx, compose (association
+    #: pages and data files), publish.
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -78,6 +83,65 @@ def _validate(generated: Generated) -> list[list]:
     return [validate_text(asn.to_json(), asn.filename) for asn in generated.associations]
 
 
+def build_pool(path: str, base: str, *, version_id: str | None = None,
+               read: Callable[[str], Pool] = read_pool,
+               generate: Generate | None = None) -> PoolOutput:
+    """Read one pool, generate and validate its associations, render its pages."""
+    pool = read(path)
+    generated = (generate or _default_generate())(pool, version_id=version_id)
+    page = pool_page(pool, generated, _validate(generated), base)
+    return site_render.render_pool(page)
+
+
+#: What the forked workers of `build_pools` need (inherited, so that `read` and
+#: `generate` may be any callables, lambdas included: nothing is pickled but results).
+_WORK: dict = {}
+
+
+def _work(number: int) -> PoolOutput:
+    path, base = _WORK["jobs"][number]
+    return build_pool(path, base, **_WORK["options"])
+
+
+def build_pools(
+    pool_paths: Iterable[str | os.PathLike],
+    *,
+    version_id: str | None = None,
+    read: Callable[[str], Pool] = read_pool,
+    generate: Generate | None = None,
+    jobs: int = 1,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[PoolOutput]:
+    """Build every pool's pages, ``jobs`` pools at a time (forked processes), in order."""
+    paths = [str(p) for p in pool_paths]
+    bases = pool_bases([os.path.basename(p) for p in paths])
+    options = {"version_id": version_id, "read": read, "generate": generate}
+    outputs: list[PoolOutput | None] = [None] * len(paths)
+
+    def done(number: int, output: PoolOutput) -> None:
+        outputs[number] = output
+        finished = sum(o is not None for o in outputs)
+        progress(f"[{finished}/{len(paths)}] {output.summary.name}: "
+                 f"{output.summary.exposures} exposures, "
+                 f"{output.summary.associations} associations")
+
+    workers = min(jobs, len(paths))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for number, (path, base) in enumerate(zip(paths, bases, strict=True)):
+            done(number, build_pool(path, base, **options))
+        return outputs  # type: ignore[return-value]
+    _WORK.update(jobs=list(zip(paths, bases, strict=True)), options=options)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {pool.submit(_work, n): n for n in range(len(paths))}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+    finally:
+        _WORK.clear()
+    return outputs  # type: ignore[return-value]
+
+
 def read_and_generate(
     pool_paths: Iterable[str | os.PathLike],
     *,
@@ -86,10 +150,10 @@ def read_and_generate(
     generate: Generate | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> Site:
-    """Read every pool, run the generator and validate every association."""
+    """Read every pool, run the generator and validate every association (one process)."""
     generate = generate or _default_generate()
     paths = [str(p) for p in pool_paths]
-    runs: list[tuple[Pool, Generated, list[list]]] = []
+    runs = []
     for number, path in enumerate(paths, 1):
         pool = read(path)
         generated = generate(pool, version_id=version_id)
@@ -103,15 +167,23 @@ def _has_validator() -> bool:
     return shipped_folder("templates").joinpath(VALIDATOR_TEMPLATE).is_file()
 
 
-def _validator_static() -> Path | None:
-    folder = Path(str(resources.files("asnatlas.web"))) / "static" / "validator"
+def _static_folder(name: str) -> Path | None:
+    folder = Path(str(resources.files("asnatlas.web"))) / "static" / name
     return folder if folder.is_dir() and any(folder.iterdir()) else None
 
 
-def sources(site: Site) -> dict[str, str]:
+def _validator_static() -> Path | None:
+    return _static_folder("validator")
+
+
+def sources(outputs: list[PoolOutput]) -> dict[str, str]:
     """Every file of the Sphinx source tree: relative path -> text."""
     validator = _has_validator()
-    files = {f"{name}.md": text for name, text in site_render.pages(site, validator).items()}
+    summary = SiteSummary(tuple(o.summary for o in outputs))
+    pages = site_render.site_pages(summary, validator)
+    for output in outputs:
+        pages.update(output.sources)
+    files = {f"{name}.md": text for name, text in pages.items()}
     if validator:
         from asnatlas.web.validator_page import context as validator_context
 
@@ -119,10 +191,49 @@ def sources(site: Site) -> dict[str, str]:
     return files
 
 
-def downloads(site: Site) -> dict[str, str]:
-    """The raw association files offered for download, beside their pages."""
-    return {f"{page.docname}.json": page.asn.to_json() + "\n"
-            for pool in site.pools for page in pool.asns}
+def written_files(outputs: list[PoolOutput]) -> dict[str, str]:
+    """The files written beside Sphinx's pages: data files, downloads, the find index."""
+    files: dict[str, str] = {}
+    names = []
+    for output in outputs:
+        files.update(output.files)
+        names += [(name, kind, output.summary.name, url) for name, kind, url in output.names]
+    files[FIND_INDEX] = site_render.find_index(names)
+    return files
+
+
+#: The find box's index of every name in the site (loaded by asnatlas.js when used).
+FIND_INDEX = "_static/asnatlas-find-index.js"
+
+
+def _shell_parts(html: str) -> tuple[str, str]:
+    """A page shell split around its article's content."""
+    start = html.index('<article class="bd-article">') + len('<article class="bd-article">')
+    end = html.index("</article>", start)
+    return html[:start], html[end:]
+
+
+def compose_pages(html_root: Path, outputs: list[PoolOutput]) -> dict[str, str]:
+    """The association pages: each one's article written into its pool's page shell
+    (rendered by Sphinx from ``asn/index``), with its own title. Returns path -> text."""
+    from markupsafe import escape
+
+    pages: dict[str, str] = {}
+    marker = site_render.SHELL_TITLE
+    for output in outputs:
+        if not output.direct:
+            continue
+        folder = next(iter(output.direct)).rsplit("/", 1)[0]
+        shell_doc = f"{folder}/index"
+        shell = (html_root / f"{shell_doc}.html").read_text("utf-8")
+        head, tail = _shell_parts(shell)
+        for docname, (title, body) in output.direct.items():
+            safe = str(escape(title))
+            page_head = head.replace(marker, safe).replace(
+                f"DOCUMENTATION_OPTIONS.pagename = '{shell_doc}'",
+                f"DOCUMENTATION_OPTIONS.pagename = '{docname}'")
+            pages[f"{docname}.html"] = f"{page_head}\n{body}\n{tail}"
+    return pages
 
 
 def sync_tree(root: Path, files: dict[str, str]) -> tuple[int, int]:
@@ -192,19 +303,24 @@ class _Progress(io.TextIOBase):
         print(f"asnatlas: sphinx: {line}", file=self.stream, flush=True)
 
 
-def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
-               status: TextIO | None) -> list[str]:
+def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path | None = None, *,
+               jobs: int, status: TextIO | None) -> list[str]:
     """Run Sphinx's HTML builder; return its warnings (as lines)."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
     confdir = Path(str(shipped_folder("site")))
     static = [str(confdir / "_static")]
-    validator_static = _validator_static()
-    if validator_static is not None:
-        static.append(str(validator_static))
+    for name in ("validator", "table"):
+        folder = _static_folder(name)
+        if folder is not None:
+            static.append(str(folder))
     warnings = io.StringIO()
-    overrides = {"html_static_path": static, "html_extra_path": [str(extra)]}
+    # No search excerpts: Sphinx fetches each result page to cut one, and fetch fails over
+    # file:// (an error in the console per result). Result titles name their pool.
+    overrides = {"html_static_path": static, "html_show_search_summary": False}
+    if extra is not None:
+        overrides["html_extra_path"] = [str(extra)]
     with docutils_namespace():
         app = Sphinx(str(src), str(confdir), str(html), str(doctrees), "html",
                      confoverrides=overrides, status=_Progress(status), warning=warnings,
@@ -218,8 +334,24 @@ def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
             if line.strip() and not any(text in line for text in EXPECTED_WARNINGS)]
 
 
-def _expected_outputs(files: dict[str, str], extra: dict[str, str]) -> set[str]:
+def _expected_outputs(files: dict[str, str], extra: Iterable[str]) -> set[str]:
     return {rel.removesuffix(".md") + ".html" for rel in files} | set(extra)
+
+
+def write_files(root: Path, files: dict[str, str]) -> int:
+    """Write the files whose text changed (the others keep their times); return how many."""
+    written = 0
+    for rel, text in files.items():
+        path = root / rel
+        data = text.encode("utf-8")
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    return written
 
 
 def _prune_html(html: Path, expected: set[str]) -> None:
@@ -374,29 +506,42 @@ def build(
         timings["check"] = time.perf_counter() - clock
         return BuildReport(out=out, **previous.get("report", {}), warnings=[],
                            timings=timings)
-    site = read_and_generate(paths, version_id=version_id, read=read, generate=generate,
-                             progress=say)
+    outputs = build_pools(paths, version_id=version_id, read=read, generate=generate,
+                          jobs=jobs, progress=say)
+    summary = SiteSummary(tuple(o.summary for o in outputs))
     timings["generate"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    files = sources(site)
-    extra = downloads(site)
-    src, html, doctrees, extra_dir = (cache / "src", cache / "html", cache / "doctrees",
-                                      cache / "extra")
-    for folder in (src, html, doctrees, extra_dir):
+    files = sources(outputs)
+    src, html, doctrees = cache / "src", cache / "html", cache / "doctrees"
+    for folder in (src, html, doctrees):
         folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(cache / "extra", ignore_errors=True)  # from builds before data files
     changed, _removed = sync_tree(src, files)
-    sync_tree(extra_dir, extra)
     timings["render"] = time.perf_counter() - clock
-    say(f"{len(files)} pages, {changed} changed; running Sphinx")
+    say(f"{len(files)} Sphinx pages, {changed} changed; running Sphinx")
     clock = time.perf_counter()
     try:
-        warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status)
-        _prune_html(html, _expected_outputs(files, extra))
+        warnings = run_sphinx(src, html, doctrees, jobs=jobs, status=status)
+        timings["sphinx"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        written = written_files(outputs)
+        written.update(compose_pages(html, outputs))
+        shells = [f"{docname.rsplit('/', 1)[0]}/index.html"
+                  for output in outputs for docname in list(output.direct)[:1]]
+        del outputs  # the pages are in `written` now; keep the peak memory down
+        for shell in shells:
+            (html / shell).unlink(missing_ok=True)
+        write_files(html, written)
+        expected = _expected_outputs(files, written) - set(shells)
+        _prune_html(html, expected)
+        page_count = len(files) - len(shells) + sum(
+            1 for rel in written if rel.endswith(".html"))
+        del written
     except BaseException:
         # The cache may be half-updated: start clean next time. OUT is untouched.
         shutil.rmtree(cache, ignore_errors=True)
         raise
-    timings["sphinx"] = time.perf_counter() - clock
+    timings["compose"] = time.perf_counter() - clock
     clock = time.perf_counter()
     state = tree_state(html, previous.get("files", {}))
     digest = tree_digest(state)
@@ -404,8 +549,8 @@ def build(
         say("the site is unchanged")
     else:
         publish(html, out, digest)
-    counts = {"pools": len(site.pools), "associations": site.association_count,
-              "exposures": site.exposure_count, "pages": len(files)}
+    counts = {"pools": len(summary.pools), "associations": summary.association_count,
+              "exposures": summary.exposure_count, "pages": page_count}
     state_file.write_text(json.dumps(
         {"key": key, "digest": digest, "report": counts, "files": state}, sort_keys=True),
         "utf-8")
