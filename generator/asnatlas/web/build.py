@@ -392,6 +392,20 @@ def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> s
     return digest.hexdigest()
 
 
+def theme_key() -> str:
+    """A hash of the Sphinx project (conf, templates, styles, scripts, bundled assets)."""
+    digest = hashlib.sha256()
+    roots = [Path(str(shipped_folder("site"))),
+             Path(str(resources.files("asnatlas.web"))) / "static",
+             Path(str(resources.files("asnatlas.web")))]
+    for root in roots:
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def tree_state(root: Path, previous: dict[str, list]) -> dict[str, list]:
     """``{path: [size, mtime_ns, sha256]}`` of every file below ``root``.
 
@@ -516,6 +530,13 @@ def build(
     for folder in (src, html, doctrees):
         folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(cache / "extra", ignore_errors=True)  # from builds before data files
+    theme = theme_key()
+    if previous.get("theme") != theme:
+        # Sphinx re-writes a page only when its source changed, not when the templates,
+        # styles or scripts did: start its output afresh.
+        for folder in (html, doctrees):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
     changed, _removed = sync_tree(src, files)
     timings["render"] = time.perf_counter() - clock
     say(f"{len(files)} Sphinx pages, {changed} changed; running Sphinx")
@@ -552,7 +573,8 @@ def build(
     counts = {"pools": len(summary.pools), "associations": summary.association_count,
               "exposures": summary.exposure_count, "pages": page_count}
     state_file.write_text(json.dumps(
-        {"key": key, "digest": digest, "report": counts, "files": state}, sort_keys=True),
+        {"key": key, "digest": digest, "report": counts, "files": state, "theme": theme},
+        sort_keys=True),
         "utf-8")
     timings["publish"] = time.perf_counter() - clock
     return BuildReport(out=out, changed=changed, warnings=warnings, timings=timings, **counts)

@@ -207,8 +207,8 @@ def overview(cells: dict[tuple[str, str], tuple[int, str]], orphans: dict[str, i
     # Rows: each candidate, or bins of consecutive candidates when there are many.
     size = max(1, -(-len(candidates) // MAX_OVERVIEW_ROWS))
     bins = [candidates[i:i + size] for i in range(0, len(candidates), size)]
-    width = LABEL_WIDTH + CELL * len(columns) + 10
-    header = 70
+    width = LABEL_WIDTH + CELL * len(columns) + 110
+    header = 100
     height = header + ROW_HEIGHT * len(bins) + 10
     parts = _svg_open(width, height, title, "asn-overview")
     for c, column in enumerate(columns):

@@ -191,7 +191,7 @@ CHUNK = 200  # exposures per details data file of the exposure page
 #: Pool columns shown by default in the exposure table (the others are in the chooser):
 #: these fit an 896 px column with the file name.
 VISIBLE_COLUMNS = ("exp_type", "detector", "obs_num", "filter", "pupil")
-JSON_SHOWN = 60_000  # characters of an association file shown on its page
+JSON_SHOWN = 40_000  # characters of an association file shown on its page
 
 
 def explanation_lines(pool: PoolPage) -> dict[int, list[str]]:
