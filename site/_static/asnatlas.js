@@ -338,7 +338,7 @@
         view.appendChild(note);
       }
       fill("decoded", exp.error
-        ? el("p", {}, exp.name + " is not a standard JWST name: " + exp.error)
+        ? el("p", {}, exp.name + " is not a standard JWST name; such names look like " + exp.error + ".")
         : kvTable(exp.fields));
       if (exp.members.length) {
         var table = el("table", {"class": "asnatlas-members"});

@@ -174,7 +174,7 @@ def render(diagram: Diagram, title: str) -> Markup:
     return Markup("\n".join(parts))
 
 
-MAX_OVERVIEW_ROWS = 60  # candidates drawn in the overview; the rest are binned
+MAX_OVERVIEW_ROWS = 40  # candidates drawn in the overview; the rest are binned
 CELL = 64
 LABEL_WIDTH = 120
 ORPHANS = "orphans"

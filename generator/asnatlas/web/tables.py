@@ -84,11 +84,11 @@ def needs_file(table: DataTable) -> bool:
     return len(table.rows) > INLINE_ROWS
 
 
-def _cell(value: Cell) -> Markup:
+def _cell(value: Cell) -> str:
     if isinstance(value, tuple):
         text, href = value
-        return Markup('<a href="{}">{}</a>').format(href, text)
-    return escape("" if value is None else value)
+        return f'<a href="{escape(href)}">{escape(text)}</a>'
+    return str(escape("" if value is None else value))
 
 
 def html(table: DataTable, src: str | None) -> Markup:
@@ -112,8 +112,9 @@ def html(table: DataTable, src: str | None) -> Markup:
         parts.append(Markup("<th{}>{}</th>").format(kind, column.title))
     parts.append(Markup("</tr></thead><tbody>"))
     for row in shown:
-        cells = Markup("").join(Markup("<td>{}</td>").format(_cell(row[i])) for i in visible)
-        parts.append(Markup("<tr>{}</tr>").format(cells))
+        # Plain strings around `escape` (every value and link escaped): one call per cell.
+        parts.append(Markup("<tr>" + "".join(f"<td>{_cell(row[i])}</td>" for i in visible)
+                            + "</tr>"))
     parts.append(Markup("</tbody></table></div>"))
     if not src:
         parts.append(Markup('<script type="application/json" class="asnatlas-table-data">'
