@@ -52,8 +52,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="version tag in association file names (default: none, so "
                              "that two builds of the same pools are identical)")
     parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        metavar="N", help="parallel processes: pools generated, validated, explained "
-                             "and rendered side by side, and Sphinx writers (default: 2)")
+                        metavar="N", help="parallel processes: pools generated, validated, "
+                        "explained and rendered side by side, and Sphinx writers (default: 2)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     add_pool_arguments(parser)
     return parser

@@ -14,6 +14,7 @@ import io
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -111,8 +112,14 @@ def build_pools(
     generate: Generate | None = None,
     jobs: int = 1,
     progress: Callable[[str], None] = lambda message: None,
+    store: Path | None = None,
+    code_key: str = "",
 ) -> list[PoolOutput]:
-    """Build every pool's pages, ``jobs`` pools at a time (forked processes), in order."""
+    """Build every pool's pages, ``jobs`` pools at a time (forked processes), in order.
+
+    With ``store``, each pool's output is kept there under a hash of the pool, its place
+    and ``code_key`` (the code and options), and reused while they are unchanged.
+    """
     paths = [str(p) for p in pool_paths]
     bases = pool_bases([os.path.basename(p) for p in paths])
     options = {"version_id": version_id, "read": read, "generate": generate}
@@ -125,20 +132,50 @@ def build_pools(
                  f"{output.summary.exposures} exposures, "
                  f"{output.summary.associations} associations")
 
-    workers = min(jobs, len(paths))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    keys: list[str | None] = [None] * len(paths)
+    if store is not None and generate is None:
+        # A pool whose bytes, place and options and whose code are unchanged since the
+        # last build is not generated again: its output is read back from the cache.
+        store.mkdir(parents=True, exist_ok=True)
         for number, (path, base) in enumerate(zip(paths, bases, strict=True)):
-            done(number, build_pool(path, base, **options))
-        return outputs  # type: ignore[return-value]
-    _WORK.update(jobs=list(zip(paths, bases, strict=True)), options=options)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(_work, n): n for n in range(len(paths))}
-            for future in as_completed(futures):
-                done(futures[future], future.result())
-    finally:
-        _WORK.clear()
+            digest = hashlib.sha256(f"{code_key}\0{base}\0{path}\0".encode())
+            digest.update(Path(path).read_bytes())
+            keys[number] = digest.hexdigest()
+            try:
+                with open(store / f"{keys[number]}.pickle", "rb") as cached:
+                    done(number, pickle.load(cached))
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass
+    todo = [n for n in range(len(paths)) if outputs[n] is None]
+
+    def keep(number: int, output: PoolOutput) -> None:
+        if keys[number] is not None:
+            target = store / f"{keys[number]}.pickle"
+            temporary = target.with_suffix(".tmp")
+            with open(temporary, "wb") as out:
+                pickle.dump(output, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, target)
+        done(number, output)
+
+    workers = min(jobs, len(todo))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for number in todo:
+            keep(number, build_pool(paths[number], bases[number], **options))
+    else:
+        _WORK.update(jobs=list(zip(paths, bases, strict=True)), options=options)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = {pool.submit(_work, n): n for n in todo}
+                for future in as_completed(futures):
+                    keep(futures[future], future.result())
+        finally:
+            _WORK.clear()
+    if store is not None:
+        used = {f"{key}.pickle" for key in keys if key}
+        for old in store.glob("*.pickle"):
+            if old.name not in used:
+                old.unlink()
     return outputs  # type: ignore[return-value]
 
 
@@ -521,7 +558,8 @@ def build(
         return BuildReport(out=out, **previous.get("report", {}), warnings=[],
                            timings=timings)
     outputs = build_pools(paths, version_id=version_id, read=read, generate=generate,
-                          jobs=jobs, progress=say)
+                          jobs=jobs, progress=say, store=cache / "pools",
+                          code_key=input_key([], version_id, read_key))
     summary = SiteSummary(tuple(o.summary for o in outputs))
     timings["generate"] = time.perf_counter() - clock
     clock = time.perf_counter()

@@ -324,9 +324,11 @@ def summary_context(pool: PoolPage) -> dict[str, Any]:
 
 def _pool_column(pool: PoolPage, column: str) -> tuple[str, list]:
     values = [exp.exposure.get(column) for exp in pool.exps]
-    data = [v for v in values if v not in (NULL, "")]
-    numbers = [tables_mod.number(v) for v in data]
-    if data and all(n is not None for n in numbers):
+    # A column is numeric when every value of a data row is a number (placeholder rows
+    # hold column names).
+    data = [v for v, exp in zip(values, pool.exps, strict=True)
+            if exp.is_data and v not in (NULL, "")]
+    if data and all(tables_mod.number(v) is not None for v in data):
         return "number", [tables_mod.number(v) for v in values]
     return "text", [None if v == NULL else v for v in values]
 
