@@ -393,10 +393,9 @@ def pool_tables(pool: PoolPage, why: dict[int, list]) -> dict[str, tables_mod.Da
 
 @dataclass
 class OrphanGroup:
-    """Orphans that no rule took for the same reasons."""
+    """Orphans that the rules turned down for the same reasons."""
 
-    sentence: str
-    exp_type: str
+    sentence: str  # "of type nrs_ifu that no Stage 2 or Stage 3 rule takes"
     reasons: list[str]
     exps: list[ExpPage]
 
@@ -406,37 +405,41 @@ def _generic(rejected) -> str:
     return f"{rejected.asn_type}: {rejected.condition or rejected.reason}"
 
 
-def _orphan_sentence(exp_type: str, rejected: list) -> str:
+def _orphan_category(rejected: list) -> str:
     """What a group of orphans has in common, in words (from the kinds of rejection)."""
-    what = f"exposures of type {exp_type}"
     kinds = {r.kind for r in rejected}
     stages = sorted({3 if not r.asn_type.endswith("2") else 2 for r in rejected})
     which = " or ".join(f"Stage {s}" for s in stages)
     if not rejected:
-        return f"{what} that no rule takes"
+        return "that no rule takes"
     if kinds == {"start"}:
-        return f"{what} that no {which} rule takes"
+        return f"that no {which} rule takes"
     if "dropped" in kinds:
-        return f"{what} that matched a {which} rule whose association was not written"
+        return f"that matched a {which} rule whose association was not written"
     if "join" in kinds:
-        return f"{what} that could not join the {which} associations written"
-    return f"{what} that matched a rule only in another pool order"
+        return f"that could not join the {which} associations written"
+    return "that matched a rule only in another pool order"
+
+
+def _types(exp_types: list[str]) -> str:
+    shown = sorted(set(exp_types))
+    words = ", ".join(shown[:6]) + (f" and {len(shown) - 6} more" if len(shown) > 6 else "")
+    return f"of type{'s' if len(shown) > 1 else ''} {words}"
 
 
 def orphan_groups(pool: PoolPage, why: dict[int, list]) -> list[OrphanGroup]:
-    """The orphans grouped by exposure type and the conditions the rules gave (the
-    explanations the exposure details show), largest group first."""
-    groups: dict[tuple, OrphanGroup] = {}
+    """The orphans grouped by what the rules said (the kind of rejection and the first
+    conditions, from the explanations the exposure details show), largest group first."""
+    groups: dict[tuple, tuple[str, list[str], list[ExpPage]]] = {}
     for exp in pool.orphans:
         rejected = why.get(exp.exposure.index, [])
-        reasons = list(dict.fromkeys(_generic(r) for r in rejected))
-        key = (exp.exposure.exp_type, tuple(reasons[:_ORPHAN_REASONS]))
-        if key not in groups:
-            sentence = _orphan_sentence(exp.exposure.exp_type, rejected)
-            groups[key] = OrphanGroup(sentence, exp.exposure.exp_type,
-                                      reasons[:_ORPHAN_REASONS], [])
-        groups[key].exps.append(exp)
-    return sorted(groups.values(), key=lambda g: (-len(g.exps), g.exp_type, g.reasons))
+        reasons = list(dict.fromkeys(_generic(r) for r in rejected))[:_ORPHAN_REASONS]
+        category = _orphan_category(rejected)
+        key = (category, tuple(reasons))
+        groups.setdefault(key, (category, reasons, []))[2].append(exp)
+    out = [OrphanGroup(f"{_types([e.exposure.exp_type for e in exps])} {category}",
+                       reasons, exps) for category, reasons, exps in groups.values()]
+    return sorted(out, key=lambda g: (-len(g.exps), g.sentence, g.reasons))
 
 
 def overview(pool: PoolPage) -> Markup:
