@@ -32,7 +32,7 @@ from asnatlas.model import Generated
 from asnatlas.pool import Pool, read_pool
 from asnatlas.resources import folder as shipped_folder
 from asnatlas.web import render as site_render
-from asnatlas.web.plan import Site, SiteSummary, plan, pool_bases, pool_page
+from asnatlas.web.plan import SiteSummary, pool_bases, pool_page
 from asnatlas.web.render import PoolOutput
 
 #: A file in every site we write: we only ever replace a folder that holds it.
@@ -179,27 +179,6 @@ def build_pools(
     return outputs  # type: ignore[return-value]
 
 
-def read_and_generate(
-    pool_paths: Iterable[str | os.PathLike],
-    *,
-    version_id: str | None = None,
-    read: Callable[[str], Pool] = read_pool,
-    generate: Generate | None = None,
-    progress: Callable[[str], None] = lambda message: None,
-) -> Site:
-    """Read every pool, run the generator and validate every association (one process)."""
-    generate = generate or _default_generate()
-    paths = [str(p) for p in pool_paths]
-    runs = []
-    for number, path in enumerate(paths, 1):
-        pool = read(path)
-        generated = generate(pool, version_id=version_id)
-        runs.append((pool, generated, _validate(generated)))
-        progress(f"[{number}/{len(paths)}] {pool.name}: {len(pool.rows)} exposures, "
-                 f"{len(generated.associations)} associations")
-    return plan(runs)
-
-
 def _has_validator() -> bool:
     return shipped_folder("templates").joinpath(VALIDATOR_TEMPLATE).is_file()
 
@@ -207,10 +186,6 @@ def _has_validator() -> bool:
 def _static_folder(name: str) -> Path | None:
     folder = Path(str(resources.files("asnatlas.web"))) / "static" / name
     return folder if folder.is_dir() and any(folder.iterdir()) else None
-
-
-def _validator_static() -> Path | None:
-    return _static_folder("validator")
 
 
 def sources(outputs: list[PoolOutput]) -> dict[str, str]:
@@ -405,17 +380,17 @@ def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> s
     """A hash of everything a build's output depends on: the pools (names and bytes), the
     options, and the code, templates, schemas and tool versions that turn them into pages.
     """
-    import jinja2
-    import myst_parser
-    import pydata_sphinx_theme
-    import sphinx
+    from importlib.metadata import version
 
     from asnatlas import __version__
 
+    # Versions from the installed metadata: importing Sphinx only to read its version
+    # was most of a "nothing changed" rebuild.
     digest = hashlib.sha256()
     digest.update(json.dumps([
-        __version__, sphinx.__version__, myst_parser.__version__,
-        pydata_sphinx_theme.__version__, jinja2.__version__, version_id, read_key, pool_paths,
+        __version__, *(version(name) for name in (
+            "sphinx", "myst-parser", "pydata-sphinx-theme", "jinja2", "pygments")),
+        version_id, read_key, pool_paths,
     ]).encode("utf-8"))
     for path in pool_paths:
         digest.update(Path(path).read_bytes())

@@ -36,7 +36,6 @@ from asnatlas.web.plan import (
     ExpPage,
     PoolPage,
     PoolSummary,
-    Site,
     SiteSummary,
     candidates_of,
     relative,
@@ -199,16 +198,6 @@ CHUNK = 200  # exposures per details data file of the exposure page
 #: these fit an 896 px column with the file name.
 VISIBLE_COLUMNS = ("exp_type", "detector", "obs_num", "filter", "pupil")
 JSON_SHOWN = 40_000  # characters of an association file shown on its page
-
-
-def explanation_lines(pool: PoolPage) -> dict[int, list[str]]:
-    """Per pool row, why it was not taken by the rules that could have taken it (issue 6).
-
-    The reasons come from `asnatlas.explain.explainer`, i.e. from the generator's own rules;
-    they are plain text (the templates escape them).
-    """
-    return {row: [_reason_line(r) for r in rejected]
-            for row, rejected in explanations(pool).items()}
 
 
 def explanations(pool: PoolPage) -> dict[int, list]:
@@ -560,15 +549,6 @@ def site_pages(summary: SiteSummary, validator: bool) -> dict[str, str]:
         "pools/index": render("pools.md.j2", site=summary),
         "reference": render("reference.md.j2", reference=reference_context()),
     }
-
-
-def pages(site: Site, validator: bool) -> dict[str, str]:
-    """Every MyST page of a site planned in one process (tests and small sites)."""
-    summary = SiteSummary(tuple(PoolSummary.of(p) for p in site.pools))
-    out = site_pages(summary, validator)
-    for pool in site.pools:
-        out.update(render_pool(pool).sources)
-    return out
 
 
 @cache
