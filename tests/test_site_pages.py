@@ -115,3 +115,12 @@ def test_the_find_index_knows_every_kind_of_name(output):
     urls = {url for _name, _kind, url in output.names}
     assert any(url.startswith("pools/odd/exposure.html#row-") for url in urls)
     assert all(not url.startswith("/") and "//" not in url for url in urls)
+
+
+def test_a_pool_rendered_by_several_processes_equals_one_process(odd, monkeypatch):
+    from asnatlas.web import render
+
+    monkeypatch.setattr(render, "_PARALLEL_MIN", 1)
+    serial = build_pool(str(odd), "pools/odd", jobs=1)
+    parallel = build_pool(str(odd), "pools/odd", jobs=2)
+    assert parallel == serial

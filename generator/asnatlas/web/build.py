@@ -86,12 +86,13 @@ def _validate(generated: Generated) -> list[list]:
 
 def build_pool(path: str, base: str, *, version_id: str | None = None,
                read: Callable[[str], Pool] = read_pool,
-               generate: Generate | None = None) -> PoolOutput:
-    """Read one pool, generate and validate its associations, render its pages."""
+               generate: Generate | None = None, jobs: int = 1) -> PoolOutput:
+    """Read one pool, generate and validate its associations, render its pages (with
+    ``jobs`` processes for the explanations and association pages of a large pool)."""
     pool = read(path)
     generated = (generate or _default_generate())(pool, version_id=version_id)
     page = pool_page(pool, generated, _validate(generated), base)
-    return site_render.render_pool(page)
+    return site_render.render_pool(page, jobs)
 
 
 #: What the forked workers of `build_pools` need (inherited, so that `read` and
@@ -159,8 +160,9 @@ def build_pools(
 
     workers = min(jobs, len(todo))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        # One pool at a time: its own work is spread over the jobs instead.
         for number in todo:
-            keep(number, build_pool(paths[number], bases[number], **options))
+            keep(number, build_pool(paths[number], bases[number], **options, jobs=jobs))
     else:
         _WORK.update(jobs=list(zip(paths, bases, strict=True)), options=options)
         try:

@@ -227,10 +227,47 @@ class PoolOutput:
     names: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def render_pool(pool: PoolPage) -> PoolOutput:
-    """Every page and data file of one pool."""
+#: The pool being rendered, for the forked workers of `_parallel` (inherited, not pickled).
+_POOL: dict = {}
+_PARALLEL_MIN = 400  # associations from which one pool's pages are rendered in parallel
+
+
+def _explain_job() -> dict[int, list]:
+    return explanations(_POOL["pool"])
+
+
+def _asn_job(start: int, stop: int) -> list[tuple[str, str, str, dict[str, str]]]:
+    pool = _POOL["pool"]
+    return [(page.docname, *render_association(page, pool)) for page in pool.asns[start:stop]]
+
+
+def _parallel(pool: PoolPage, jobs: int):
+    """The explanations and the association pages of one large pool, computed by ``jobs``
+    forked processes; None when not worth it (or fork is unavailable)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if (jobs <= 1 or len(pool.asns) < _PARALLEL_MIN
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    _POOL["pool"] = pool
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as workers:
+            why = workers.submit(_explain_job)
+            size = -(-len(pool.asns) // (4 * jobs))
+            chunks = [workers.submit(_asn_job, start, start + size)
+                      for start in range(0, len(pool.asns), size)]
+            return why.result(), [item for chunk in chunks for item in chunk.result()]
+    finally:
+        _POOL.clear()
+
+
+def render_pool(pool: PoolPage, jobs: int = 1) -> PoolOutput:
+    """Every page and data file of one pool (``jobs`` processes for a large pool)."""
     out = PoolOutput(PoolSummary.of(pool))
-    why = explanations(pool)
+    done = _parallel(pool, jobs)
+    why = done[0] if done else explanations(pool)
     base = pool.docname.rsplit("/", 1)[0]
     tables = pool_tables(pool, why)
     table_html = {}
@@ -263,9 +300,10 @@ def render_pool(pool: PoolPage) -> PoolOutput:
                 for exp in pool.exps[start:start + CHUNK]]
         out.files[f"{base}/data/{key}.js"] = tables_mod.data_value(
             key, {"pool": pool.name, "first": start + 1, "rows": rows})
-    for page in pool.asns:
-        title, body, extra = render_association(page, pool)
-        out.direct[page.docname] = (title, body)
+    rendered = done[1] if done else [(page.docname, *render_association(page, pool))
+                                     for page in pool.asns]
+    for page, (docname, title, body, extra) in zip(pool.asns, rendered, strict=True):
+        out.direct[docname] = (title, body)
         out.files.update(extra)
         out.files[f"{page.docname}.json"] = page.asn.to_json() + "\n"
     out.names = find_names(pool)
