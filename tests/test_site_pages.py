@@ -124,3 +124,15 @@ def test_a_pool_rendered_by_several_processes_equals_one_process(odd, monkeypatc
     serial = build_pool(str(odd), "pools/odd", jobs=1)
     parallel = build_pool(str(odd), "pools/odd", jobs=2)
     assert parallel == serial
+
+
+def test_provenance_names_versions_and_a_date_only_from_source_date_epoch(monkeypatch):
+    from asnatlas import __version__
+    from asnatlas.web.sphinx_ext import provenance
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    facts = provenance()
+    assert facts == {"asnatlas_version": __version__, "asnatlas_rules": "3.0.0",
+                     "asnatlas_date": ""}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert provenance()["asnatlas_date"] == "2023-11-14"
