@@ -28,10 +28,13 @@ site: $(STAMP)
 	@echo "The site is in $(CURDIR)/$(SITE)/ (open $(CURDIR)/$(SITE)/index.html)"
 
 test: $(STAMP)
-	@# The in-browser validator's build tools, for the test that the shipped asset is current
-	@# (skipped with its reason when npm is not available).
-	@if command -v npm >/dev/null && [ ! -d tools/ajv/node_modules ]; then \
-	  (cd tools/ajv && npm ci --silent --no-audit --no-fund) || echo "npm ci failed: asset check skipped"; fi
+	@# The build tools of the shipped browser assets (the validator's schemas, the site's
+	@# table widget), for the tests that those assets are current (skipped with their
+	@# reason when npm is not available).
+	@for tool in tools/ajv tools/table; do \
+	  if command -v npm >/dev/null && [ ! -d $$tool/node_modules ]; then \
+	    (cd $$tool && npm ci --silent --no-audit --no-fund) || echo "npm ci failed in $$tool: asset check skipped"; fi; \
+	done
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/python -m pytest -q
 

@@ -4,6 +4,7 @@ safety, checked on the built HTML files."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -42,12 +43,15 @@ class Page(HTMLParser):
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text: list[str] = []
         self.scripts: list[str] = []
+        self.json_scripts: list[str] = []  # <script type="application/json">: data, not code
         self._in_script = False
+        self._json = False
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
         self._in_script = tag == "script"
+        self._json = self._in_script and dict(attrs).get("type") == "application/json"
 
     def handle_startendtag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
@@ -57,7 +61,10 @@ class Page(HTMLParser):
             self._in_script = False
 
     def handle_data(self, data):
-        (self.scripts if self._in_script else self.text).append(data)
+        if self._in_script:
+            (self.json_scripts if self._json else self.scripts).append(data)
+        else:
+            self.text.append(data)
 
     def urls(self) -> list[str]:
         return [value for _tag, attrs in self.tags for name, value in attrs.items()
@@ -84,13 +91,52 @@ def hostile_pages(root: Path) -> list[Path]:
     return sorted((root / "pools" / "hostile_pool").rglob("*.html"))
 
 
+def data_value(path: Path):
+    """The JSON value a ``.js`` data file registers."""
+    text = path.read_text("utf-8")
+    assert text.startswith("(window.asnatlasData=window.asnatlasData||{})["), path
+    return json.loads(text.split("]=", 1)[1].rstrip().removesuffix(";"))
+
+
+def strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    return []
+
+
+def data_links(root: Path) -> list[tuple[Path, str]]:
+    """(base folder, relative URL) of every link inside the data files: exposure details
+    and pool tables are relative to the pool folder, member tables to the association
+    folder, the find index to the site root."""
+    links = []
+    for path in root.rglob("*.js"):
+        rel = path.relative_to(root).as_posix()
+        if rel == "_static/asnatlas-find-index.js":
+            links += [(root, entry[3]) for entry in data_value(path)]
+        elif "/data/" in rel or rel.endswith(".members.js"):
+            base = path.parent.parent if "/data/" in rel else path.parent
+            value = data_value(path)
+            for text in strings(value):
+                if re.fullmatch(r"[a-z0-9_./-]+\.html(#[a-z0-9=%_-]*)?", text):
+                    links.append((base, text))
+    return links
+
+
 def test_every_kind_of_page_is_there(site):
     for name in ("index.html", "reference.html", "search.html", "searchindex.js",
                  "pools/index.html", "pools/hostile_pool/index.html",
                  "pools/imaging/index.html", "validator.html"):
         assert (site / name).is_file(), name
     assert len(list((site / "pools" / "imaging" / "asn").glob("*.html"))) >= 5
-    assert len(list((site / "pools" / "imaging" / "exp").glob("*.html"))) >= 5
+    # Exposure details: one page per pool, fed by data files.
+    assert (site / "pools" / "imaging" / "exposure.html").is_file()
+    assert (site / "pools" / "imaging" / "data" / "exp-0000.js").is_file()
+    assert (site / "_static" / "asnatlas-find-index.js").is_file()
+    assert (site / "_static" / "asnatlas-table.js").is_file()
     # Every association is offered for download beside its page.
     for page in (site / "pools" / "imaging" / "asn").glob("*.html"):
         assert page.with_suffix(".json").is_file()
@@ -114,6 +160,12 @@ def test_no_broken_internal_link_and_nothing_leaves_the_site(site):
                 broken.append((path.relative_to(site).as_posix(), url))
     assert not broken, broken[:10]
     assert not external, external[:10]
+    links = data_links(site)
+    assert len(links) > 50
+    for base, url in links:
+        parts = urlsplit(url)
+        assert not parts.scheme and not url.startswith("/"), url
+        assert (base / unquote(parts.path)).is_file(), (base, url)
 
 
 def test_no_resource_is_loaded_from_the_network(site):
@@ -131,6 +183,11 @@ def test_no_resource_is_loaded_from_the_network(site):
 
 def test_hostile_text_is_inert(site):
     seen = " ".join(Page(p.read_text("utf-8")).plain for p in hostile_pages(site))
+    # Exposure details and whole tables are data (shown with textContent by the browser).
+    data = sorted((site / "pools" / "hostile_pool").rglob("*.js"))
+    seen += " ".join(s for path in data for s in strings(data_value(path)))
+    for path in data:
+        assert "<" not in path.read_text("utf-8"), path  # escaped as \u003c in the JSON
     # The values are shown, literally...
     for text in ("jw_<script>alert(1)</script>_uncal.fits", "<img src=x onerror=alert(2)>",
                  "[click-me](javascript:alert(3))", "{raw}`<b>raw-role</b>`",
@@ -150,6 +207,10 @@ def test_hostile_text_is_inert(site):
             classes = (attrs.get("class") or "").split()
             assert "admonition" not in classes and "math" not in classes, (path, tag, attrs)
         assert not any("alert(" in script for script in page.scripts), path
+        for data in page.json_scripts:  # table data inside the page: JSON, "<" escaped
+            assert "<" not in data, path
+            seen_in_page = " ".join(strings(json.loads(data)))
+            assert "alert(" not in data or "alert(" in seen_in_page, path
         assert [tag for tag, _ in page.tags].count("h1") <= 1, path
         for markup in ("<strong>bold</strong>", "<b>raw-role</b>", "<i>entity", "<em>em</em>"):
             assert markup not in raw, (path, markup)

@@ -33,7 +33,7 @@ examples:
   asnatlas build jw01234_pool.csv jw05678_pool.csv -o program-site
       the associations of two real pools
   asnatlas build pools/*.csv -o site-out -j 1
-      one Sphinx process (less memory, slower)
+      one process (less memory, slower)
   asnatlas build jw01234_pool.csv --compare archive/ -o site-out
       also say, on every association page, whether archive/ holds the same association
 """
@@ -56,7 +56,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="version tag in association file names (default: none, so "
                              "that two builds of the same pools are identical)")
     parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        metavar="N", help="Sphinx processes (default: 2)")
+                        metavar="N", help="parallel processes: pools generated, validated, "
+                        "explained and rendered side by side, and Sphinx writers (default: 2)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     parser.add_argument("--compare", metavar="DIR",
                         help="associations you have (e.g. from the archive, every *_asn.json "

@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,7 +33,8 @@ from asnatlas.pool import Pool, read_pool
 from asnatlas.resources import folder as shipped_folder
 from asnatlas.safetext import visible
 from asnatlas.web import render as site_render
-from asnatlas.web.plan import Site, plan
+from asnatlas.web.plan import SiteSummary, pool_bases, pool_page
+from asnatlas.web.render import PoolOutput
 
 #: A file in every site we write: we only ever replace a folder that holds it.
 MARKER = ".asnatlas-site"
@@ -55,7 +59,9 @@ class BuildReport:
     pages: int = 0
     changed: int = 0
     warnings: list[str] = field(default_factory=list)
-    #: Seconds spent per phase: generate (read, generate, validate), render, sphinx, publish.
+    #: Seconds spent per phase: generate (read, generate, validate, explain and render each
+    #: pool, in parallel with --jobs), render (site pages), sphinx, compose (association
+    #: pages and data files), publish.
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -79,40 +85,128 @@ def _validate(generated: Generated) -> list[list]:
     return [validate_text(asn.to_json(), asn.filename) for asn in generated.associations]
 
 
-def read_and_generate(
+def build_pool(path: str, base: str, *, version_id: str | None = None,
+               read: Callable[[str], Pool] = read_pool,
+               generate: Generate | None = None, jobs: int = 1,
+               compare: str | os.PathLike | None = None) -> PoolOutput:
+    """Read one pool, generate and validate its associations, render its pages (with
+    ``jobs`` processes for the explanations and association pages of a large pool); with
+    ``compare`` (``build --compare DIR``), each association against the folder DIR."""
+    pool = read(path)
+    generated = (generate or _default_generate())(pool, version_id=version_id)
+    page = pool_page(pool, generated, _validate(generated), base)
+    comparison = None
+    if compare is not None:
+        from asnatlas.toolkit import compare_folder
+
+        comparison = compare_folder([(a.docname, a.asn.data) for a in page.asns], compare)
+    return site_render.render_pool(page, jobs, comparison)
+
+
+#: What the forked workers of `build_pools` need (inherited, so that `read` and
+#: `generate` may be any callables, lambdas included: nothing is pickled but results).
+_WORK: dict = {}
+
+
+def _work(number: int) -> PoolOutput:
+    path, base = _WORK["jobs"][number]
+    return build_pool(path, base, **_WORK["options"])
+
+
+def build_pools(
     pool_paths: Iterable[str | os.PathLike],
     *,
     version_id: str | None = None,
     read: Callable[[str], Pool] = read_pool,
     generate: Generate | None = None,
+    jobs: int = 1,
     progress: Callable[[str], None] = lambda message: None,
-) -> Site:
-    """Read every pool, run the generator and validate every association."""
-    generate = generate or _default_generate()
+    store: Path | None = None,
+    code_key: str = "",
+    compare: str | os.PathLike | None = None,
+) -> list[PoolOutput]:
+    """Build every pool's pages, ``jobs`` pools at a time (forked processes), in order.
+
+    With ``store``, each pool's output is kept there under a hash of the pool, its place
+    and ``code_key`` (the code and options), and reused while they are unchanged.
+    """
     paths = [str(p) for p in pool_paths]
-    runs: list[tuple[Pool, Generated, list[list]]] = []
-    for number, path in enumerate(paths, 1):
-        pool = read(path)
-        generated = generate(pool, version_id=version_id)
-        runs.append((pool, generated, _validate(generated)))
-        progress(f"[{number}/{len(paths)}] {pool.name}: {len(pool.rows)} exposures, "
-                 f"{len(generated.associations)} associations")
-    return plan(runs)
+    bases = pool_bases([os.path.basename(p) for p in paths])
+    options = {"version_id": version_id, "read": read, "generate": generate, "compare": compare}
+    outputs: list[PoolOutput | None] = [None] * len(paths)
+
+    def done(number: int, output: PoolOutput) -> None:
+        outputs[number] = output
+        finished = sum(o is not None for o in outputs)
+        progress(f"[{finished}/{len(paths)}] {output.summary.name}: "
+                 f"{output.summary.exposures} exposures, "
+                 f"{output.summary.associations} associations")
+
+    keys: list[str | None] = [None] * len(paths)
+    if store is not None and generate is None:
+        # A pool whose bytes, place and options and whose code are unchanged since the
+        # last build is not generated again: its output is read back from the cache.
+        store.mkdir(parents=True, exist_ok=True)
+        for number, (path, base) in enumerate(zip(paths, bases, strict=True)):
+            digest = hashlib.sha256(f"{code_key}\0{base}\0{path}\0".encode())
+            digest.update(Path(path).read_bytes())
+            keys[number] = digest.hexdigest()
+            try:
+                with open(store / f"{keys[number]}.pickle", "rb") as cached:
+                    done(number, pickle.load(cached))
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass
+    todo = [n for n in range(len(paths)) if outputs[n] is None]
+
+    def keep(number: int, output: PoolOutput) -> None:
+        if keys[number] is not None:
+            target = store / f"{keys[number]}.pickle"
+            temporary = target.with_suffix(".tmp")
+            with open(temporary, "wb") as out:
+                pickle.dump(output, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, target)
+        done(number, output)
+
+    workers = min(jobs, len(todo))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        # One pool at a time: its own work is spread over the jobs instead.
+        for number in todo:
+            keep(number, build_pool(paths[number], bases[number], **options, jobs=jobs))
+    else:
+        _WORK.update(jobs=list(zip(paths, bases, strict=True)), options=options)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = {pool.submit(_work, n): n for n in todo}
+                for future in as_completed(futures):
+                    keep(futures[future], future.result())
+        finally:
+            _WORK.clear()
+    if store is not None:
+        used = {f"{key}.pickle" for key in keys if key}
+        for old in store.glob("*.pickle"):
+            if old.name not in used:
+                old.unlink()
+    return outputs  # type: ignore[return-value]
 
 
 def _has_validator() -> bool:
     return shipped_folder("templates").joinpath(VALIDATOR_TEMPLATE).is_file()
 
 
-def _validator_static() -> Path | None:
-    folder = Path(str(resources.files("asnatlas.web"))) / "static" / "validator"
+def _static_folder(name: str) -> Path | None:
+    folder = Path(str(resources.files("asnatlas.web"))) / "static" / name
     return folder if folder.is_dir() and any(folder.iterdir()) else None
 
 
-def sources(site: Site) -> dict[str, str]:
+def sources(outputs: list[PoolOutput]) -> dict[str, str]:
     """Every file of the Sphinx source tree: relative path -> text."""
     validator = _has_validator()
-    files = {f"{name}.md": text for name, text in site_render.pages(site, validator).items()}
+    summary = SiteSummary(tuple(o.summary for o in outputs))
+    pages = site_render.site_pages(summary, validator)
+    for output in outputs:
+        pages.update(output.sources)
+    files = {f"{name}.md": text for name, text in pages.items()}
     if validator:
         from asnatlas.web.validator_page import context as validator_context
 
@@ -120,10 +214,49 @@ def sources(site: Site) -> dict[str, str]:
     return files
 
 
-def downloads(site: Site) -> dict[str, str]:
-    """The raw association files offered for download, beside their pages."""
-    return {f"{page.docname}.json": page.asn.to_json() + "\n"
-            for pool in site.pools for page in pool.asns}
+def written_files(outputs: list[PoolOutput]) -> dict[str, str]:
+    """The files written beside Sphinx's pages: data files, downloads, the find index."""
+    files: dict[str, str] = {}
+    names = []
+    for output in outputs:
+        files.update(output.files)
+        names += [(name, kind, output.summary.name, url) for name, kind, url in output.names]
+    files[FIND_INDEX] = site_render.find_index(names)
+    return files
+
+
+#: The find box's index of every name in the site (loaded by asnatlas.js when used).
+FIND_INDEX = "_static/asnatlas-find-index.js"
+
+
+def _shell_parts(html: str) -> tuple[str, str]:
+    """A page shell split around its article's content."""
+    start = html.index('<article class="bd-article">') + len('<article class="bd-article">')
+    end = html.index("</article>", start)
+    return html[:start], html[end:]
+
+
+def compose_pages(html_root: Path, outputs: list[PoolOutput]) -> dict[str, str]:
+    """The association pages: each one's article written into its pool's page shell
+    (rendered by Sphinx from ``asn/index``), with its own title. Returns path -> text."""
+    from markupsafe import escape
+
+    pages: dict[str, str] = {}
+    marker = site_render.SHELL_TITLE
+    for output in outputs:
+        if not output.direct:
+            continue
+        folder = next(iter(output.direct)).rsplit("/", 1)[0]
+        shell_doc = f"{folder}/index"
+        shell = (html_root / f"{shell_doc}.html").read_text("utf-8")
+        head, tail = _shell_parts(shell)
+        for docname, (title, body) in output.direct.items():
+            safe = str(escape(title))
+            page_head = head.replace(marker, safe).replace(
+                f"DOCUMENTATION_OPTIONS.pagename = '{shell_doc}'",
+                f"DOCUMENTATION_OPTIONS.pagename = '{docname}'")
+            pages[f"{docname}.html"] = f"{page_head}\n{body}\n{tail}"
+    return pages
 
 
 def sync_tree(root: Path, files: dict[str, str]) -> tuple[int, int]:
@@ -193,19 +326,24 @@ class _Progress(io.TextIOBase):
         print(f"asnatlas: sphinx: {line}", file=self.stream, flush=True)
 
 
-def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
-               status: TextIO | None) -> list[str]:
+def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path | None = None, *,
+               jobs: int, status: TextIO | None) -> list[str]:
     """Run Sphinx's HTML builder; return its warnings (as lines)."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
     confdir = Path(str(shipped_folder("site")))
     static = [str(confdir / "_static")]
-    validator_static = _validator_static()
-    if validator_static is not None:
-        static.append(str(validator_static))
+    for name in ("validator", "table"):
+        folder = _static_folder(name)
+        if folder is not None:
+            static.append(str(folder))
     warnings = io.StringIO()
-    overrides = {"html_static_path": static, "html_extra_path": [str(extra)]}
+    # No search excerpts: Sphinx fetches each result page to cut one, and fetch fails over
+    # file:// (an error in the console per result). Result titles name their pool.
+    overrides = {"html_static_path": static, "html_show_search_summary": False}
+    if extra is not None:
+        overrides["html_extra_path"] = [str(extra)]
     with docutils_namespace():
         app = Sphinx(str(src), str(confdir), str(html), str(doctrees), "html",
                      confoverrides=overrides, status=_Progress(status), warning=warnings,
@@ -219,8 +357,24 @@ def run_sphinx(src: Path, html: Path, doctrees: Path, extra: Path, *, jobs: int,
             if line.strip() and not any(text in line for text in EXPECTED_WARNINGS)]
 
 
-def _expected_outputs(files: dict[str, str], extra: dict[str, str]) -> set[str]:
+def _expected_outputs(files: dict[str, str], extra: Iterable[str]) -> set[str]:
     return {rel.removesuffix(".md") + ".html" for rel in files} | set(extra)
+
+
+def write_files(root: Path, files: dict[str, str]) -> int:
+    """Write the files whose text changed (the others keep their times); return how many."""
+    written = 0
+    for rel, text in files.items():
+        path = root / rel
+        data = text.encode("utf-8")
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    return written
 
 
 def _prune_html(html: Path, expected: set[str]) -> None:
@@ -237,22 +391,36 @@ def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> s
     """A hash of everything a build's output depends on: the pools (names and bytes), the
     options, and the code, templates, schemas and tool versions that turn them into pages.
     """
-    import jinja2
-    import myst_parser
-    import pydata_sphinx_theme
-    import sphinx
+    from importlib.metadata import version
 
     from asnatlas import __version__
 
+    # Versions from the installed metadata: importing Sphinx only to read its version
+    # was most of a "nothing changed" rebuild.
     digest = hashlib.sha256()
     digest.update(json.dumps([
-        __version__, sphinx.__version__, myst_parser.__version__,
-        pydata_sphinx_theme.__version__, jinja2.__version__, version_id, read_key, pool_paths,
+        __version__, *(version(name) for name in (
+            "sphinx", "myst-parser", "pydata-sphinx-theme", "jinja2", "pygments")),
+        version_id, read_key, pool_paths,
     ]).encode("utf-8"))
     for path in pool_paths:
         digest.update(Path(path).read_bytes())
     roots = [Path(str(resources.files("asnatlas")))]
     roots += [Path(str(shipped_folder(name))) for name in ("templates", "site", "schemas")]
+    for root in roots:
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def theme_key() -> str:
+    """A hash of the Sphinx project (conf, templates, styles, scripts, bundled assets)."""
+    digest = hashlib.sha256()
+    roots = [Path(str(shipped_folder("site"))),
+             Path(str(resources.files("asnatlas.web"))) / "static",
+             Path(str(resources.files("asnatlas.web")))]
     for root in roots:
         for file in sorted(root.rglob("*")):
             if file.is_file() and "__pycache__" not in file.parts:
@@ -382,36 +550,51 @@ def build(
         timings["check"] = time.perf_counter() - clock
         return BuildReport(out=out, **previous.get("report", {}), warnings=[],
                            timings=timings)
-    site = read_and_generate(paths, version_id=version_id, read=read, generate=generate,
-                             progress=say)
-    if compare is not None:  # build --compare DIR (issue 13); read_key holds DIR's digest
-        from asnatlas.toolkit import compare_folder
-
-        site.comparison = compare_folder(
-            [(page.docname, page.asn.data) for pool in site.pools for page in pool.asns],
-            compare)
+    outputs = build_pools(paths, version_id=version_id, read=read, generate=generate,
+                          jobs=jobs, progress=say, store=cache / "pools", compare=compare,
+                          code_key=input_key([], version_id, read_key))
+    summary = SiteSummary(tuple(o.summary for o in outputs))
     timings["generate"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    files = sources(site)
-    extra = downloads(site)
-    src, html, doctrees, extra_dir = (cache / "src", cache / "html", cache / "doctrees",
-                                      cache / "extra")
-    for folder in (src, html, doctrees, extra_dir):
+    files = sources(outputs)
+    src, html, doctrees = cache / "src", cache / "html", cache / "doctrees"
+    for folder in (src, html, doctrees):
         folder.mkdir(parents=True, exist_ok=True)
     safeio.begin_update(cache)
+    shutil.rmtree(cache / "extra", ignore_errors=True)  # from builds before data files
+    theme = theme_key()
+    if previous.get("theme") != theme:
+        # Sphinx re-writes a page only when its source changed, not when the templates,
+        # styles or scripts did: start its output afresh.
+        for folder in (html, doctrees):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
     changed, _removed = sync_tree(src, files)
-    sync_tree(extra_dir, extra)
     timings["render"] = time.perf_counter() - clock
-    say(f"{len(files)} pages, {changed} changed; running Sphinx")
+    say(f"{len(files)} Sphinx pages, {changed} changed; running Sphinx")
     clock = time.perf_counter()
     try:
-        warnings = run_sphinx(src, html, doctrees, extra_dir, jobs=jobs, status=status)
-        _prune_html(html, _expected_outputs(files, extra))
+        warnings = run_sphinx(src, html, doctrees, jobs=jobs, status=status)
+        timings["sphinx"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        written = written_files(outputs)
+        written.update(compose_pages(html, outputs))
+        shells = [f"{docname.rsplit('/', 1)[0]}/index.html"
+                  for output in outputs for docname in list(output.direct)[:1]]
+        del outputs  # the pages are in `written` now; keep the peak memory down
+        for shell in shells:
+            (html / shell).unlink(missing_ok=True)
+        write_files(html, written)
+        expected = _expected_outputs(files, written) - set(shells)
+        _prune_html(html, expected)
+        page_count = len(files) - len(shells) + sum(
+            1 for rel in written if rel.endswith(".html"))
+        del written
     except BaseException:
         # The cache may be half-updated: start clean next time. OUT is untouched.
         shutil.rmtree(cache, ignore_errors=True)
         raise
-    timings["sphinx"] = time.perf_counter() - clock
+    timings["compose"] = time.perf_counter() - clock
     clock = time.perf_counter()
     state = tree_state(html, previous.get("files", {}))
     digest = tree_digest(state)
@@ -419,10 +602,11 @@ def build(
         say("the site is unchanged")
     else:
         publish(html, out, digest)
-    counts = {"pools": len(site.pools), "associations": site.association_count,
-              "exposures": site.exposure_count, "pages": len(files)}
+    counts = {"pools": len(summary.pools), "associations": summary.association_count,
+              "exposures": summary.exposure_count, "pages": page_count}
     state_file.write_text(json.dumps(
-        {"key": key, "digest": digest, "report": counts, "files": state}, sort_keys=True),
+        {"key": key, "digest": digest, "report": counts, "files": state, "theme": theme},
+        sort_keys=True),
         "utf-8")
     safeio.end_update(cache)
     timings["publish"] = time.perf_counter() - clock

@@ -66,9 +66,25 @@ class AsnPage:
 
 @dataclass
 class ExpPage:
+    """One exposure. Its details are shown by the pool's exposure page (``docname``, one
+    per pool) at ``#anchor``, from a data file: one HTML page per exposure would make a
+    40,000-row program a 40,000-page site."""
+
     exposure: Exposure
     docname: str
+    anchor: str
     memberships: list[Membership] = field(default_factory=list)
+    #: Why the row is not an exposure, or that it repeats an earlier row (or "").
+    note: str = ""
+
+    def href(self, source: str) -> str:
+        """The relative URL of this exposure's details from page ``source``."""
+        return f"{relative(self.docname, source)}#{self.anchor}"
+
+    @property
+    def is_data(self) -> bool:
+        """False for placeholder and repeated-header rows (never counted as data)."""
+        return not self.note.startswith("placeholder")
 
 
 @dataclass
@@ -85,11 +101,19 @@ class PoolPage:
 
     @property
     def orphans(self) -> list[ExpPage]:
-        return [self.exps[i] for i in self.generated.orphans if 0 <= i < len(self.exps)]
+        """Exposures in no association (placeholder rows are not exposures)."""
+        return [self.exps[i] for i in self.generated.orphans
+                if 0 <= i < len(self.exps) and self.exps[i].is_data]
+
+    @property
+    def placeholders(self) -> list[ExpPage]:
+        return [exp for exp in self.exps if not exp.is_data]
 
     def values(self, column: str) -> list[str]:
-        """The distinct non-null values of a column, in sorted order."""
-        return sorted({r.get(column, NULL) for r in self.pool.rows} - {NULL, ""})
+        """The distinct non-null values of a column over the data rows (not placeholder or
+        repeated-header rows), numbers in numeric order."""
+        values = {exp.exposure.get(column) for exp in self.exps if exp.is_data} - {NULL, ""}
+        return sorted(values, key=natural_key)
 
     def candidates(self) -> list[dict]:
         """Every candidate named in the pool: id, type, exposure count, associations."""
@@ -116,8 +140,6 @@ class PoolPage:
 @dataclass
 class Site:
     pools: list[PoolPage]
-    #: ``asnatlas.toolkit.Comparison`` of the associations against ``build --compare DIR``
-    comparison: object | None = None
 
     @property
     def association_count(self) -> int:
@@ -146,34 +168,107 @@ def verdict(problems: list[Problem]) -> str:
     return "valid with warnings" if problems else "valid"
 
 
+def natural_key(text: str) -> tuple:
+    """Sort key putting numbers in numeric order ("2" before "10"), text after them."""
+    try:
+        return (0, float(text), text)
+    except ValueError:
+        return (1, 0.0, text)
+
+
+def row_notes(pool: Pool) -> dict[int, str]:
+    """Per row index, why the row is not (or not only) an exposure, from the pool reader's
+    own warnings (`asnatlas.pool.row_warnings`): placeholder rows, rows without a file
+    name, repeated file names."""
+    from asnatlas.pool import row_warnings
+
+    index_of = {line: i for i, line in enumerate(pool.lines) if line is not None}
+    notes: dict[int, str] = {}
+    for warning in row_warnings(pool):
+        row = index_of.get(warning.line)
+        if row is not None:
+            notes[row] = warning.message
+    return notes
+
+
+def pool_bases(names: list[str]) -> list[str]:
+    """The folder of each pool's pages (``pools/<slug>``), unique, in the given order.
+
+    Decided from the pools' file names alone, before any pool is read, so that pools can
+    be generated and rendered in separate processes.
+    """
+    taken: set[str] = {"index"}
+    return [f"pools/{unique(slug(name.rsplit('.', 1)[0], 'pool'), taken)}" for name in names]
+
+
+def pool_page(pool: Pool, generated: Generated, problems: list[list[Problem]],
+              base: str) -> PoolPage:
+    """Name every page of one pool below ``base``; ``problems`` holds, per association,
+    its validation problems."""
+    taken: set[str] = {"index"}
+    asns = [
+        AsnPage(asn, f"{base}/asn/{_asn_slug(asn, taken)}", probs, verdict(probs))
+        for asn, probs in zip(generated.associations, problems, strict=True)
+    ]
+    notes = row_notes(pool)
+    exps = [ExpPage(exposure, f"{base}/exposure", f"row-{exposure.index + 1}",
+                    note=notes.get(exposure.index, ""))
+            for exposure in exposures(pool)]
+    for page in asns:
+        for product, rows in zip(page.asn.data.get("products", []), page.asn.member_rows,
+                                 strict=False):
+            members = product.get("members", [])
+            for member, row in zip(members, rows, strict=False):
+                if 0 <= row < len(exps):
+                    exps[row].memberships.append(
+                        Membership(page, str(product.get("name", "")),
+                                   str(member.get("exptype", "")))
+                    )
+    return PoolPage(pool, generated, f"{base}/index", asns, exps)
+
+
 def plan(runs: list[tuple[Pool, Generated, list[list[Problem]]]]) -> Site:
     """Name every page. ``runs`` holds, per pool, the generator output and, per
     association, its validation problems."""
-    pool_slugs: set[str] = {"index"}
-    pages: list[PoolPage] = []
-    for pool, generated, problems in runs:
-        stem = pool.name.rsplit(".", 1)[0]
-        base = f"pools/{unique(slug(stem, 'pool'), pool_slugs)}"
-        taken: set[str] = {"index"}
-        asns = [
-            AsnPage(asn, f"{base}/asn/{_asn_slug(asn, taken)}", probs, verdict(probs))
-            for asn, probs in zip(generated.associations, problems, strict=True)
-        ]
-        taken = {"index"}
-        exps = []
-        for exposure in exposures(pool):
-            stem = exposure.filename.removesuffix(".fits").removesuffix("_uncal")
-            name = unique(slug(stem, f"row{exposure.index + 1}"), taken)
-            exps.append(ExpPage(exposure, f"{base}/exp/{name}"))
-        for page in asns:
-            for product, rows in zip(page.asn.data.get("products", []), page.asn.member_rows,
-                                     strict=False):
-                members = product.get("members", [])
-                for member, row in zip(members, rows, strict=False):
-                    if 0 <= row < len(exps):
-                        exps[row].memberships.append(
-                            Membership(page, str(product.get("name", "")),
-                                       str(member.get("exptype", "")))
-                        )
-        pages.append(PoolPage(pool, generated, f"{base}/index", asns, exps))
-    return Site(pages)
+    bases = pool_bases([pool.name for pool, _, _ in runs])
+    return Site([pool_page(pool, generated, problems, base)
+                 for (pool, generated, problems), base in zip(runs, bases, strict=True)])
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    """What the home page says about one pool (small, so pools can be built apart)."""
+
+    name: str
+    docname: str
+    exposures: int
+    associations: int
+    orphans: int
+    invalid: int
+
+    @classmethod
+    def of(cls, page: PoolPage) -> PoolSummary:
+        return cls(page.name, page.docname, sum(1 for e in page.exps if e.is_data),
+                   len(page.asns), len(page.orphans),
+                   sum(1 for a in page.asns if a.verdict == "invalid"))
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    pools: tuple[PoolSummary, ...]
+
+    @property
+    def exposure_count(self) -> int:
+        return sum(p.exposures for p in self.pools)
+
+    @property
+    def association_count(self) -> int:
+        return sum(p.associations for p in self.pools)
+
+    @property
+    def orphan_count(self) -> int:
+        return sum(p.orphans for p in self.pools)
+
+    @property
+    def invalid_count(self) -> int:
+        return sum(p.invalid for p in self.pools)
