@@ -231,7 +231,7 @@ def test_cli_rule_filter_and_sample(capsys):
                 ) == 0
     out = capsys.readouterr().out
     assert "Asn_Lv3ImageBackground needs a background (BKGDTARG set)" in out
-    assert "Asn_Lv2Image" not in out
+    assert "- Asn_Lv2Image" not in out  # only the rule asked about is explained
 
 
 def test_cli_missing_pool_is_a_usage_error(tmp_path: Path, capsys):
@@ -258,6 +258,9 @@ def _check_membership(pool, generated, explainer: Explainer, index: int) -> None
     assert {j.rule for j in exp.joined} == member_rules
     rejected = {r.rule for r in exp.rejected}
     assert not rejected & member_rules
+    if exp.not_exposure is not None:  # explained in one line, not rule by rule
+        assert not exp.joined and not exp.rejected
+        return
     relevant = {rule.name for rule in explainer.relevance.rules_for(pool.rows[index])}
     assert relevant - member_rules <= rejected, "a relevant rule without a reason"
     # The engine agrees: rebuilding each association accepts its member, and no written
@@ -276,9 +279,35 @@ def test_conformance_membership_and_orphan_reasons(pool_file, conformance_dir):
         _check_membership(pool, generated, explainer, index)
     for index in generated.orphans:
         exp = explainer.explain(index)
-        assert exp.orphan and exp.rejected, f"orphan {exp.filename} has no reason"
+        assert exp.not_exposure or (exp.orphan and exp.rejected), (
+            f"orphan {exp.filename} has no reason")
         assert all(r.reason and r.condition for r in exp.rejected)
     # Caching verdicts by the values that decided them changes no explanation.
     uncached = _without_cache(Explainer(pool, generated))
     for index in range(0, len(pool.rows), 7):
         assert uncached.explain(index) == explainer.explain(index)
+
+
+def test_rule_filter_still_says_what_the_exposure_joined(capsys):
+    name = "jw90101001001_02101_00001_nrca1"
+    assert main(["explain", "--sample", "imaging", name, "--rule", "Asn_Lv3WFSCMB"]) == 0
+    out = capsys.readouterr().out
+    assert "orphan" not in out
+    assert "joined no Asn_Lv3WFSCMB association" in out and "Asn_Lv2Image (image2)" in out
+    assert main(["explain", "--sample", "imaging", name, "--rule", "Asn_Lv3WFSCMB",
+                 "--format", "json"]) == 0
+    (exp,) = json.loads(capsys.readouterr().out)["exposures"]
+    assert exp["orphan"] is False and exp["joined"] == []
+    assert {j["rule"] for j in exp["joined_other_rules"]} >= {"Asn_Lv2Image", "Asn_Lv3Image"}
+
+
+def test_a_repeated_header_row_is_not_an_exposure_in_one_line(tmp_path, capsys):
+    lines = samples.path("imaging").read_text().splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    pool = tmp_path / "jw90101_pool.csv"
+    pool.write_text("\n".join(lines[:header + 2] + [lines[header]] + lines[header + 2:]) + "\n")
+    assert main(["explain", str(pool)]) == 0
+    out = capsys.readouterr().out
+    block = [b for b in out.split("\n\n") if "not an exposure" in b]
+    assert len(block) == 1 and "not taken by" not in block[0]
+    assert len(block[0].splitlines()) == 2

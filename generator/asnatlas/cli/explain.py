@@ -148,6 +148,10 @@ def run(args) -> int:
     return 0
 
 
+def _joined_line(j) -> str:
+    return f"    {j.association}  {j.rule} ({j.asn_type}) as {j.exptype}"
+
+
 def format_text(exp) -> str:
     """One exposure's explanation as indented text.
 
@@ -157,10 +161,15 @@ def format_text(exp) -> str:
     where = f"line {exp.line}, " if exp.line is not None else ""
     lines = [f"{exp.filename}  ({where}EXP_TYPE {exp.exp_type})"]
     lines += [f"  note: {note}" for note in exp.notes]
-    if exp.joined:
+    if exp.not_exposure is not None:
+        lines.append(f"  not an exposure: {exp.not_exposure}")
+    elif exp.joined:
         lines.append("  joined:")
-        for j in exp.joined:
-            lines.append(f"    {j.association}  {j.rule} ({j.asn_type}) as {j.exptype}")
+        lines += [_joined_line(j) for j in exp.joined]
+    elif exp.joined_other_rules:
+        rule = exp.rejected[0].rule if exp.rejected else "that rule"
+        lines.append(f"  joined no {rule} association; it is in these of other rules:")
+        lines += [_joined_line(j) for j in exp.joined_other_rules]
     else:
         lines.append("  orphan: in no association")
     if exp.rejected:

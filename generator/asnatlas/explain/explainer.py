@@ -44,7 +44,7 @@ from asnatlas.generate import (
     candidates_by_type,
 )
 from asnatlas.model import Generated
-from asnatlas.pool import Pool
+from asnatlas.pool import Pool, not_exposures
 from asnatlas.rules import Rule, all_rules, checks
 from asnatlas.rules.constraints import Attr, Group
 
@@ -106,10 +106,14 @@ class ExposureExplanation:
     joined: list[Joined] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Why the row is not an exposure at all (a placeholder or repeated header), if so.
+    not_exposure: str | None = None
+    #: With a rule asked about: the associations of other rules the exposure joined.
+    joined_other_rules: list[Joined] | None = None
 
     @property
     def orphan(self) -> bool:
-        return not self.joined
+        return not self.joined and not self.joined_other_rules and self.not_exposure is None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (see the README's explain section): plain, stable keys."""
@@ -122,6 +126,10 @@ class ExposureExplanation:
             "notes": list(self.notes),
             "joined": [asdict(j) for j in self.joined],
             "rejected": [asdict(r) for r in self.rejected],
+            # Only when they apply, so that the common form stays as it was.
+            **({"not_exposure": self.not_exposure} if self.not_exposure is not None else {}),
+            **({"joined_other_rules": [asdict(j) for j in self.joined_other_rules]}
+               if self.joined_other_rules is not None else {}),
         }
 
 
@@ -228,6 +236,7 @@ class Explainer:
         self.warnings: dict[int | None, list[str]] = {}
         for warning in pool.warnings:
             self.warnings.setdefault(warning.line, []).append(warning.message)
+        self.not_exposures = not_exposures(pool)
 
     # --- contexts --------------------------------------------------------------------------
 
@@ -335,9 +344,16 @@ class Explainer:
             exp_type=row.get("exp_type", ""), joined=list(self.joined.get(index, [])),
             notes=list(self.warnings.get(line, [])) if line is not None else [],
         )
+        if index in self.not_exposures and not result.joined:
+            # A placeholder or repeated-header row: one line, not a rejection per rule
+            # (unless the rules took it after all, as the reference's may).
+            result.not_exposure = self.not_exposures[index]
+            result.notes = [n for n in result.notes if n != result.not_exposure]
+            return result
         joined_rules = {j.rule for j in result.joined}
         rules = self.relevance.rules_for(row)
         if only_rule is not None:
+            result.joined_other_rules = [j for j in result.joined if j.rule != only_rule]
             result.joined = [j for j in result.joined if j.rule == only_rule]
             rules = [self.by_name[only_rule]]
         contexts = self.contexts(index)

@@ -17,13 +17,19 @@ from __future__ import annotations
 import os
 
 from asnatlas.errors import InputError
-from asnatlas.pool.checks import REQUIRED_COLUMNS, check_columns, lower_names, row_warnings
+from asnatlas.pool.checks import (
+    REQUIRED_COLUMNS,
+    check_columns,
+    lower_names,
+    not_exposures,
+    row_warnings,
+)
 from asnatlas.pool.model import NULL, Pool, PoolWarning
 from asnatlas.pool.source import DEFAULT_MAX_BYTES, parse_size
 
 __all__ = [
     "DEFAULT_DELIMITER", "DEFAULT_FORMAT", "DEFAULT_MAX_BYTES", "NULL", "REQUIRED_COLUMNS",
-    "Pool", "PoolWarning", "parse_size", "read_pool", "row_warnings",
+    "Pool", "PoolWarning", "not_exposures", "parse_size", "read_pool", "row_warnings",
 ]
 
 DEFAULT_DELIMITER = "|"

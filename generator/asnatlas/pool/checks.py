@@ -77,12 +77,23 @@ def row_warnings(pool: Pool) -> list[PoolWarning]:
                     line,
                     f"placeholder row ({filename!r}): its values are mostly column names, "
                     "a header line repeated inside the data; not an exposure",
+                    not_exposure=True,
                 )
             )
         elif filename == NULL:
-            warnings.append(PoolWarning(line, "row has no FILENAME: it is not an exposure"))
+            warnings.append(PoolWarning(line, "row has no FILENAME: it is not an exposure",
+                                        not_exposure=True))
         else:
             warnings.append(
-                PoolWarning(line, f"FILENAME {filename!r} is not a file name: not an exposure")
+                PoolWarning(line, f"FILENAME {filename!r} is not a file name: not an exposure",
+                            not_exposure=True)
             )
     return warnings
+
+
+def not_exposures(pool: Pool) -> dict[int, str]:
+    """Row index -> why that row is not an exposure (placeholder and repeated-header rows,
+    rows without a file name), from the reader's own warnings."""
+    index_of = {line: i for i, line in enumerate(pool.lines) if line is not None}
+    return {index_of[w.line]: w.message for w in pool.warnings
+            if w.not_exposure and w.line in index_of}

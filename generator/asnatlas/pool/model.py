@@ -16,6 +16,9 @@ class PoolWarning:
 
     line: int | None
     message: str
+    #: True when the row is not an exposure at all (a repeated header, a placeholder such
+    #: as ``set acid``, no file name): explain and the generator's messages say so.
+    not_exposure: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
