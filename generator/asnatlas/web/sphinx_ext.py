@@ -54,14 +54,13 @@ def provenance() -> dict[str, str]:
     import datetime
     import os
 
-    from asnatlas import __version__
-    from asnatlas.engine.candidate import CODE_VERSION
+    from asnatlas import RULES_VERSION, __version__
 
     date = ""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%d")
-    return {"asnatlas_version": __version__, "asnatlas_rules": CODE_VERSION,
+    return {"asnatlas_version": __version__, "asnatlas_rules": RULES_VERSION,
             "asnatlas_date": date}
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from asnatlas.safetext import visible
+
 #: Rows written into the page itself: what a reader without JavaScript sees.
 STATIC_ROWS = 25
 #: Tables with at most this many rows travel inside the page (no data file).
@@ -70,9 +72,22 @@ def _json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def shown(value: object) -> object:
+    """``value`` with every string in it made `visible` (pool values are untrusted: no
+    control, line-break or bidi character reaches the page through a data file)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {shown(k): shown(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown(v) for v in value]
+    return value
+
+
 def data_value(key: str, value: object) -> str:
     """The text of a ``.js`` data file registering ``value`` under ``key``."""
-    return f"(window.asnatlasData=window.asnatlasData||{{}})[{_json(key)}]={_json(value)};\n"
+    return (f"(window.asnatlasData=window.asnatlasData||{{}})[{_json(key)}]="
+            f"{_json(shown(value))};\n")
 
 
 def data_file(table: DataTable) -> str:
@@ -87,8 +102,8 @@ def needs_file(table: DataTable) -> bool:
 def _cell(value: Cell) -> str:
     if isinstance(value, tuple):
         text, href = value
-        return f'<a href="{escape(href)}">{escape(text)}</a>'
-    return str(escape("" if value is None else value))
+        return f'<a href="{escape(href)}">{escape(visible(text))}</a>'
+    return str(escape("" if value is None else visible(str(value))))
 
 
 def html(table: DataTable, src: str | None) -> Markup:
