@@ -153,3 +153,14 @@ def test_each_package_has_a_small_public_surface_and_says_what_it_may_import():
         for name in module.__all__:
             assert not name.startswith("_") and hasattr(module, name), (package, name)
         assert "Imports" in module.__doc__ or "may import" in module.__doc__, package
+
+
+def test_every_package_of_the_source_tree_is_shipped():
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    shipped = set(config["tool"]["setuptools"]["packages"])
+    source = REPO / "generator"
+    packages = {init.parent.relative_to(source).as_posix().replace("/", ".")
+                for init in source.rglob("__init__.py")}
+    assert packages <= shipped, f"not shipped by pyproject.toml: {sorted(packages - shipped)}"
