@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from asnatlas import CODE_VERSION
-from asnatlas.errors import InputError
+from asnatlas.errors import AsnatlasError, InputError
 from asnatlas.safetext import visible
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         status = int(args._run(args) or 0)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not at interpreter exit
         return status
-    except InputError as err:
+    except AsnatlasError as err:  # bad input, a name, a build: what asnatlas says on purpose
         _say(f"asnatlas: error: {visible(str(err))}")
         return 2
     except KeyboardInterrupt:
