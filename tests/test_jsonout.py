@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from asnatlas.jsonout import dumps
 
 
-def reference(value) -> str:
-    return json.dumps(value, indent=4, separators=(",", ": "))
+def reference(value, indent: int = 4) -> str:
+    return json.dumps(value, indent=indent, separators=(",", ": "))
 
 
 # Strings with what JSON must escape: quotes, backslashes, controls, non-ASCII, astral
@@ -48,9 +48,11 @@ association_like = st.fixed_dictionaries({
 
 
 @settings(max_examples=400, deadline=None)
-@given(plain)
-def test_plain_values(value):
-    assert dumps(value) == reference(value)
+@given(plain, st.sampled_from([0, 1, 2, 4]))
+def test_plain_values(value, indent):
+    assert dumps(value, indent=indent) == reference(value, indent)
+    # What `explain --format json` prints: json.dumps(data, indent=2), default separators.
+    assert dumps(value, indent=indent) == json.dumps(value, indent=indent)
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,4 +1,4 @@
-"""Association text, fast: what ``json.dumps(data, indent=4, separators=(",", ": "))`` writes.
+"""Indented JSON text, fast: what ``json.dumps(data, indent=N, separators=(",", ": "))`` writes.
 
 Why our own: with ``indent`` the standard library switches to its pure-Python encoder
 (generators, one call per token), which took ~10 % of ``generate mega_pool``. This one
@@ -22,21 +22,22 @@ class _Unusual(Exception):
     """A value this encoder leaves to json.dumps."""
 
 
-def dumps(data: Any) -> str:
-    """``json.dumps(data, indent=4, separators=(",", ": "))``, same text."""
+def dumps(data: Any, indent: int = 4) -> str:
+    """``json.dumps(data, indent=indent, separators=(",", ": "))``, same text."""
     chunks: list[str] = []
     try:
-        _encode(data, "\n", chunks)
+        _encode(data, "\n", " " * indent, chunks)
     except (_Unusual, RecursionError):
-        return json.dumps(data, indent=4, separators=(",", ": "))
+        return json.dumps(data, indent=indent, separators=(",", ": "))
     return "".join(chunks)
 
 
 _ATOMS = {True: "true", False: "false"}
 
 
-def _encode(value: Any, newline: str, out: list[str]) -> None:
-    """Append the text of ``value``; ``newline`` is "\\n" plus the current indentation."""
+def _encode(value: Any, newline: str, step: str, out: list[str]) -> None:
+    """Append the text of ``value``; ``newline`` is "\\n" plus the current indentation,
+    ``step`` one level of it."""
     kind = type(value)
     if kind is str:
         out.append(encode_basestring_ascii(value))
@@ -44,7 +45,7 @@ def _encode(value: Any, newline: str, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
-        inner = newline + "    "
+        inner = newline + step
         separator = "{" + inner
         for key, item in value.items():
             if type(key) is not str:
@@ -52,18 +53,18 @@ def _encode(value: Any, newline: str, out: list[str]) -> None:
             out.append(separator)
             out.append(encode_basestring_ascii(key))
             out.append(": ")
-            _encode(item, inner, out)
+            _encode(item, inner, step, out)
             separator = "," + inner
         out.append(newline + "}")
     elif kind is list or kind is tuple:
         if not value:
             out.append("[]")
             return
-        inner = newline + "    "
+        inner = newline + step
         separator = "[" + inner
         for item in value:
             out.append(separator)
-            _encode(item, inner, out)
+            _encode(item, inner, step, out)
             separator = "," + inner
         out.append(newline + "]")
     elif kind is bool:
