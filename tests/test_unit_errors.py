@@ -30,5 +30,6 @@ def test_an_exposure_without_exp_type_is_a_one_line_input_error(tmp_path, capsys
                     + "\n")
     assert main(["generate", str(pool), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and f"{pool}:3:" in err[0] and "EXP_TYPE is not set" in err[0]
+    assert len(err) == 1 and f"{pool}:3:" in err[0] and "column EXP_TYPE" in err[0]
+    assert "needs its exposure type" in err[0]
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
