@@ -5,11 +5,11 @@ What the generator returns and the explainer and the site read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from asnatlas import jsonout
 from asnatlas.conventions.candidates import parse_candidates
 from asnatlas.conventions.catalogue import stage_of
 from asnatlas.pool import NULL, Pool
@@ -48,7 +48,7 @@ class Association:
 
     def to_json(self) -> str:
         """The file's text, formatted as the reference writes it."""
-        return json.dumps(self.data, indent=4, separators=(",", ": "))
+        return jsonout.dumps(self.data)
 
 
 @dataclass

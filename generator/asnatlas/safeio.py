@@ -25,6 +25,7 @@ import inspect
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -275,9 +276,18 @@ def _commit(folder: Path, staging: Path, items: list[tuple[str, str]]) -> None:
     new, backup = staging / _NEW, staging / _BACKUP
     new.mkdir()
     backup.mkdir()
+    # Plain os calls on strings: with hundreds of files, pathlib and text-file objects
+    # were a fifth of the writing time (the rest is the file system creating files).
+    new_dir, folder_dir = os.fspath(new), os.fspath(folder)
     for name, text in items:
-        with open(new / name, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8")
+        fd = os.open(os.path.join(new_dir, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
     with open(staging / _JOURNAL, "w", encoding="utf-8") as journal:
         for moved, (name, _text) in enumerate(items):
             if _before_move is not None:
@@ -285,12 +295,16 @@ def _commit(folder: Path, staging: Path, items: list[tuple[str, str]]) -> None:
             # Journal first: a kill after this line is undone from it by the next run.
             journal.write(name + "\n")
             journal.flush()
-            target = folder / name
-            if target.is_dir() and not target.is_symlink():
-                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
-            if target.exists() or target.is_symlink():
-                _keep(target, backup / name)
-            os.replace(new / name, target)
+            target = os.path.join(folder_dir, name)
+            try:
+                status = os.lstat(target)
+            except FileNotFoundError:
+                status = None
+            if status is not None:
+                if stat.S_ISDIR(status.st_mode):
+                    raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", target)
+                _keep(Path(target), backup / name)
+            os.replace(os.path.join(new_dir, name), target)
     (staging / _DONE).touch()
 
 

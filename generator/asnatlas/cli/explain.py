@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 
+from asnatlas import jsonout
 from asnatlas.errors import InputError
 from asnatlas.safetext import visible
 
@@ -138,7 +138,8 @@ def run(args) -> int:
     explanations = [explainer.explain(i, rule) for i in rows]
     if args.format == "json":
         data = {"pool": pool.name, "exposures": [e.to_dict() for e in explanations]}
-        print(json.dumps(data, indent=2))
+        # Same text as json.dumps(data, indent=2), several times faster (asnatlas.jsonout).
+        print(jsonout.dumps(data, indent=2))
         return 0
     if not explanations:
         print(f"{visible(pool.name)}: no orphans, every exposure is in an association "

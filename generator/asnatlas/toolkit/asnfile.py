@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from asnatlas import safeio
+from asnatlas import jsonout, safeio
 from asnatlas.errors import InputError
 from asnatlas.safetext import visible
 
@@ -28,7 +28,7 @@ TOLERATED: frozenset[str] = frozenset({
 
 def dumps(data: dict[str, Any]) -> str:
     """The text of an association, formatted as the reference writes it (indent 4)."""
-    return json.dumps(data, indent=4, separators=(",", ": "))
+    return jsonout.dumps(data)
 
 
 def load(path: str | Path) -> dict[str, Any]:
