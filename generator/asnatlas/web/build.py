@@ -407,26 +407,26 @@ def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> s
         digest.update(Path(path).read_bytes())
     roots = [Path(str(resources.files("asnatlas")))]
     roots += [Path(str(shipped_folder(name))) for name in ("templates", "site", "schemas")]
-    for root in roots:
-        for file in sorted(root.rglob("*")):
-            if file.is_file() and "__pycache__" not in file.parts:
-                digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
-                digest.update(file.read_bytes())
+    _hash_trees(digest, roots)
     return digest.hexdigest()
 
 
 def theme_key() -> str:
     """A hash of the Sphinx project (conf, templates, styles, scripts, bundled assets)."""
     digest = hashlib.sha256()
-    roots = [Path(str(shipped_folder("site"))),
-             Path(str(resources.files("asnatlas.web"))) / "static",
-             Path(str(resources.files("asnatlas.web")))]
+    _hash_trees(digest, [Path(str(shipped_folder("site"))),
+                         Path(str(resources.files("asnatlas.web"))) / "static",
+                         Path(str(resources.files("asnatlas.web")))])
+    return digest.hexdigest()
+
+
+def _hash_trees(digest, roots: list[Path]) -> None:
+    """Add every file below ``roots`` (its path and bytes, in order) to ``digest``."""
     for root in roots:
         for file in sorted(root.rglob("*")):
             if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
                 digest.update(file.read_bytes())
-    return digest.hexdigest()
 
 
 def tree_state(root: Path, previous: dict[str, list]) -> dict[str, list]:
