@@ -61,11 +61,34 @@ def read_bytes(path: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
     if limit and stat.S_ISREG(info.st_mode) and info.st_size > limit:
         raise _too_big(path, limit, f"the file ({show_size(info.st_size)})")
     try:
-        with open(path, "rb") as handle:
+        with _open(path, info) as handle:
             data = _read_bounded(handle, limit, path, "the file")
     except OSError as err:
         raise InputError(f"cannot read pool: {err.strerror or err}", path) from None
     return _decompress(path, data, limit)
+
+
+#: Seconds a named pipe (``mkfifo``, ``<(command)``) may stay silent before we give up.
+FIFO_WAIT = 30.0
+
+
+def _open(path: str, info: os.stat_result):
+    """The file opened for reading; a named pipe without a writer never blocks us: it is
+    opened without waiting, then given `FIFO_WAIT` seconds to start sending."""
+    if not stat.S_ISFIFO(info.st_mode):
+        return open(path, "rb")
+    import select
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not select.select([fd], [], [], FIFO_WAIT)[0]:
+            raise InputError(f"a named pipe that nothing wrote to for {FIFO_WAIT:g} s: not read",
+                             path)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_bounded(handle, limit: int | None, path: str, what: str) -> bytes:
