@@ -46,3 +46,21 @@ def test_a_named_pipe_with_a_writer_is_read_like_the_file(tmp_path, capsys):
         return sorted(w for w in out.split() if w.endswith("_asn.json"))
 
     assert names(from_fifo) and names(from_fifo) == names(from_file)
+
+
+def test_build_reads_a_named_pipe_pool(tmp_path, capsys):
+    fifo = tmp_path / "jw90101_pool.csv"
+    os.mkfifo(fifo)
+    text = samples.path("imaging").read_bytes()
+
+    def write() -> None:
+        with open(fifo, "wb") as pipe:
+            pipe.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert main(["build", str(fifo), "-o", str(tmp_path / "site"), "-q", "-j", "1"]) == 0
+    finally:
+        writer.join(timeout=60)
+    assert "18 associations" in capsys.readouterr().out

@@ -76,9 +76,11 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {args.jobs}")
     pools = list(args.pools) or [str(samples.path(name)) for name in samples.names()]
-    for path in pools:
-        if not os.path.isfile(path):
+    for path in pools:  # checked before any work (a pipe is read when its pool is built)
+        if not os.path.exists(path):
             raise InputError("no such pool file", path)
+        if os.path.isdir(path):
+            raise InputError("is a directory, not a pool file", path)
     status = None if args.quiet else sys.stderr
     read_key = f"{args.pool_format}|{args.delimiter}"
     if args.compare is not None:

@@ -148,6 +148,8 @@ def build_pools(
         # last build is not generated again: its output is read back from the cache.
         store.mkdir(parents=True, exist_ok=True)
         for number, (path, base) in enumerate(zip(paths, bases, strict=True)):
+            if not os.path.isfile(path):
+                continue  # a pipe or a missing file: read (and reported) when built, not here
             digest = hashlib.sha256(f"{code_key}\0{base}\0{path}\0".encode())
             digest.update(Path(path).read_bytes())
             keys[number] = digest.hexdigest()
@@ -395,6 +397,8 @@ def input_key(pool_paths: list[str], version_id: str | None, read_key: str) -> s
 
     from asnatlas import __version__
 
+    if not all(os.path.isfile(path) for path in pool_paths):
+        return ""  # a pipe (or a missing pool, reported when read): nothing to compare with
     # Versions from the installed metadata: importing Sphinx only to read its version
     # was most of a "nothing changed" rebuild.
     digest = hashlib.sha256()
