@@ -39,6 +39,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "engine": {"validate", "explain", "web", "cli", "generate"},
     "rules": {"engine", "validate", "explain", "web", "cli", "generate"},
     "explain": {"web", "cli"},
+    "pool": {"engine", "validate", "explain", "web", "cli", "generate", "toolkit"},
+    "toolkit": {"engine", "explain", "web", "cli", "generate"},
+    "web": {"cli"},
 }
 #: `asnatlas.errors` imports nothing, so even the conventions may use the one exception base.
 CONVENTIONS_MAY_IMPORT = {"conventions", "errors"}
