@@ -23,6 +23,7 @@ from asnatlas.pool.checks import (
     lower_names,
     not_exposures,
     row_warnings,
+    warnings_by_row,
 )
 from asnatlas.pool.model import NULL, Pool, PoolWarning
 from asnatlas.pool.source import DEFAULT_MAX_BYTES, parse_size
@@ -30,6 +31,7 @@ from asnatlas.pool.source import DEFAULT_MAX_BYTES, parse_size
 __all__ = [
     "DEFAULT_DELIMITER", "DEFAULT_FORMAT", "DEFAULT_MAX_BYTES", "NULL", "REQUIRED_COLUMNS",
     "Pool", "PoolWarning", "not_exposures", "parse_size", "read_pool", "row_warnings",
+    "warnings_by_row",
 ]
 
 DEFAULT_DELIMITER = "|"

@@ -91,9 +91,18 @@ def row_warnings(pool: Pool) -> list[PoolWarning]:
     return warnings
 
 
+def warnings_by_row(pool: Pool, warnings: list[PoolWarning]) -> dict[int, list[PoolWarning]]:
+    """``warnings`` of data rows, by row index (a warning of another line is left out)."""
+    index_of = {line: i for i, line in enumerate(pool.lines) if line is not None}
+    rows: dict[int, list[PoolWarning]] = {}
+    for warning in warnings:
+        if warning.line in index_of:
+            rows.setdefault(index_of[warning.line], []).append(warning)
+    return rows
+
+
 def not_exposures(pool: Pool) -> dict[int, str]:
     """Row index -> why that row is not an exposure (placeholder and repeated-header rows,
     rows without a file name), from the reader's own warnings."""
-    index_of = {line: i for i, line in enumerate(pool.lines) if line is not None}
-    return {index_of[w.line]: w.message for w in pool.warnings
-            if w.not_exposure and w.line in index_of}
+    return {row: w.message for row, found in warnings_by_row(pool, pool.warnings).items()
+            for w in found if w.not_exposure}

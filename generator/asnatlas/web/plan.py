@@ -180,15 +180,10 @@ def row_notes(pool: Pool) -> dict[int, str]:
     """Per row index, why the row is not (or not only) an exposure, from the pool reader's
     own warnings (`asnatlas.pool.row_warnings`): placeholder rows, rows without a file
     name, repeated file names."""
-    from asnatlas.pool import row_warnings
+    from asnatlas.pool import row_warnings, warnings_by_row
 
-    index_of = {line: i for i, line in enumerate(pool.lines) if line is not None}
-    notes: dict[int, str] = {}
-    for warning in row_warnings(pool):
-        row = index_of.get(warning.line)
-        if row is not None:
-            notes[row] = warning.message
-    return notes
+    return {row: found[-1].message
+            for row, found in warnings_by_row(pool, row_warnings(pool)).items()}
 
 
 def pool_bases(names: list[str]) -> list[str]:
