@@ -116,3 +116,12 @@ def test_any_string_as_names(name):
     data[name] = name
     raw = json.dumps(data).encode()
     _sane(validate_bytes(raw, name, path=name))
+
+
+def test_a_program_of_thousands_of_digits_is_a_mismatch_not_a_crash():
+    # Found by test_hostile_insertions: int() of a 4,306-digit program raised ValueError.
+    data = json.loads(VALID)
+    data["program"] = "1" * 5000
+    problems = validate_bytes(json.dumps(data).encode("utf-8"), NAME, path=NAME)
+    _sane(problems)
+    assert any(p.code in ("ASN205", "ASN209") for p in problems)

@@ -305,7 +305,7 @@ def _level3_names(data: dict, asn_id: object, program: object) -> list[Problem]:
                 "ASN205", f"product name {_clip(name)!r} carries id {parts.acid!r} but "
                           f"asn_id is {asn_id!r}", at,
                 hint="the product name and asn_id must name the same candidate"))
-        if isinstance(program, str) and program.isdigit() and parts.program != int(program):
+        if _program_number(program) not in (None, parts.program):
             problems.append(Problem(
                 "ASN209", f"product name {_clip(name)!r} carries program "
                           f"{parts.program:05d} but program is {program!r}", at,
@@ -331,7 +331,7 @@ def _file_name(data: dict, filename: str, asn_id: str | None) -> list[Problem]:
                 codes[field], f"{field} is {_clip(value)!r} but the file name says {said!r}",
                 f"/{field}", hint=f"rename the file or fix {field}"))
     program = data.get("program")
-    if isinstance(program, str) and program.isdigit() and int(program) != parts.program:
+    if _program_number(program) not in (None, parts.program):
         problems.append(Problem(
             "ASN209", f"program is {_clip(program)!r} but the file name says "
                       f"{parts.program:05d}", "/program", hint="rename the file or fix program"))
@@ -362,3 +362,13 @@ def _basename(name: str) -> str:
 
 def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _program_number(program: object) -> int | None:
+    """The number of a ``program`` field written in digits (None otherwise). More than 18
+    significant digits is no program a file name can carry (-1), and is never converted:
+    a hostile 5,000-digit value would exceed Python's integer-conversion limit."""
+    if not isinstance(program, str) or not program.isdigit():
+        return None
+    digits = program.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else -1  # -1: equal to no file-name program
