@@ -183,8 +183,9 @@ ORPHANS = "orphans"
 def _candidate_order(cid: str) -> tuple:
     # Observations first (o001, o002, ...), then cross-observation and discovered ones.
     order = {"o": 0, "c": 1, "a": 2}.get(cid[:1], 3)
-    digits = "".join(ch for ch in cid if ch.isdigit())
-    return (order, int(digits) if digits else 0, cid)
+    # Numeric order without int(): a pool may hold a candidate id of thousands of digits.
+    digits = "".join(ch for ch in cid if ch.isdigit()).lstrip("0")
+    return (order, len(digits), digits, cid)
 
 
 def overview(cells: dict[tuple[str, str], tuple[int, str]], orphans: dict[str, int],
