@@ -90,3 +90,13 @@ def test_overview_marks_link_and_stay_small():
     labels = [t.text for t in ElementTree.fromstring(big).iter(f"{SVG}text")
               if t.get("class") == "asn-rowlabel"]
     assert len(labels) <= diagram.MAX_OVERVIEW_ROWS and labels[0].startswith("o001\u2013")
+
+
+def test_candidates_sort_numerically_whatever_their_length():
+    from asnatlas.web.diagram import _candidate_order
+
+    huge = "o" + "9" * 5000  # int() of this would raise; a pool may hold it
+    ids = ["o010", "o002", "c1000", huge, "o1", "o\u00b2", "a3001"]
+    ordered = sorted(ids, key=_candidate_order)  # a superscript digit neither
+    assert [c for c in ordered if c != "o\u00b2"] == [
+        "o1", "o002", "o010", huge, "c1000", "a3001"]
