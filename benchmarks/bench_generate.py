@@ -125,10 +125,11 @@ def run_startup(work: Path, timeout: float) -> tuple[Run, Run]:
     return bare, measure(cmd, work / "none", timeout)
 
 
-def run_ours(pool: Path, work: Path, timeout: float) -> Run:
+def run_ours(pool: Path, work: Path, timeout: float, jobs: int) -> Run:
     out = work / "ours"
     shutil.rmtree(out, ignore_errors=True)
-    cmd = asnatlas_command() + ["generate", str(pool), "-o", str(out), "--version-id", VERSION_ID]
+    cmd = asnatlas_command() + ["generate", str(pool), "-o", str(out), "--version-id",
+                                VERSION_ID, "-j", str(jobs)]
     return measure(cmd, out, timeout)
 
 
@@ -170,26 +171,45 @@ def pool_rows(path: Path) -> int:
 
 
 def bench_pool(name: str, pool: Path, work: Path, repeat: int, timeout: float,
-               reference: str | None, reference_timeout: float = 3600) -> Row:
-    """Time our generator ``repeat`` times (and the reference once) on one pool."""
-    row = Row(name, pool_rows(pool))
-    for i in range(repeat):
-        result = run_ours(pool, work, timeout)
-        row.runs.append(result)
-        print(f"  {name}: run {i + 1}/{repeat}: {_run_text(result)}", flush=True)
-        if result.status != 0:
-            row.note = "timeout" if result.log == "timeout" else f"exit {result.status}"
-            if result.log != "timeout":
-                print("    " + result.log.strip().splitlines()[-1] if result.log.strip() else "")
-            break
+               reference: str | None, reference_timeout: float = 3600,
+               jobs: tuple[int, ...] = (1,)) -> list[Row]:
+    """Time our generator ``repeat`` times per number of processes (and the reference
+    once) on one pool: one row per ``-j`` value, each compared with the reference."""
+    rows = []
+    count = pool_rows(pool)
+    for j in jobs:
+        row = Row(f"{name} -j{j}", count)
+        rows.append(row)
+        for i in range(repeat):
+            result = run_ours(pool, work, timeout, j)
+            row.runs.append(result)
+            print(f"  {row.name}: run {i + 1}/{repeat}: {_run_text(result)}", flush=True)
+            if result.status != 0:
+                row.note = "timeout" if result.log == "timeout" else f"exit {result.status}"
+                if result.log != "timeout":
+                    print("    " + result.log.strip().splitlines()[-1]
+                          if result.log.strip() else "")
+                break
     if reference:
         print(f"  {name}: reference running (this can take minutes)...", flush=True)
-        row.reference = run_reference(reference, pool, work, reference_timeout)
-        print(f"  {name}: reference: {_run_text(row.reference)}", flush=True)
-        if row.reference.status == 0 and row.ok:
+        found = run_reference(reference, pool, work, reference_timeout)
+        print(f"  {name}: reference: {_run_text(found)}", flush=True)
+        for row in rows:
+            row.reference = found
+        if found.status == 0 and rows[-1].ok:
             # The last run of ours left its files in work/ours.
-            row.same = same_files(work / "reference", work / "ours")
-    return row
+            rows[-1].same = same_files(work / "reference", work / "ours")
+    return rows
+
+
+def calibration() -> float:
+    """Seconds of a fixed pure-Python loop: how fast this machine is right now (shared
+    machines vary by a factor of two within minutes)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return time.perf_counter() - start
 
 
 def _run_text(run: Run) -> str:
@@ -236,7 +256,7 @@ def table(rows: list[Row], repeat: int, synthetic: int) -> list[str]:
             f"{'(CPU)':>6s} "
             f"{'ref s':>8s} {'ref MB':>7s} {'ratio':>7s} {'CPU ratio':>9s} {'same':>9s}")
     lines = [head, "-" * len(head)]
-    previous: tuple[int, float, float] | None = None
+    previous: dict[str, tuple[int, float, float]] = {}  # per -j: rows, best, CPU
     for row in rows:
         ok = row.ok
         if not ok:
@@ -246,12 +266,14 @@ def table(rows: list[Row], repeat: int, synthetic: int) -> list[str]:
         best, median = min(walls), statistics.median(walls)
         cpu = min(r.cpu for r in ok)
         growth = cpu_growth = ""
-        if row.name.startswith("synthetic") and previous and row.rows > previous[0]:
-            scale = math.log(row.rows / previous[0])
-            growth = f"{math.log(best / previous[1]) / scale:.2f}"
-            cpu_growth = f"{math.log(cpu / previous[2]) / scale:.2f}"
+        jobs = row.name.rsplit(" ", 1)[-1]
+        last = previous.get(jobs) if row.name.startswith("synthetic") else None
+        if last and row.rows > last[0]:
+            scale = math.log(row.rows / last[0])
+            growth = f"{math.log(best / last[1]) / scale:.2f}"
+            cpu_growth = f"{math.log(cpu / last[2]) / scale:.2f}"
         if row.name.startswith("synthetic"):
-            previous = (row.rows, best, cpu)
+            previous[jobs] = (row.rows, best, cpu)
         ref = row.reference
         ref_s = ref_mb = ratio = cpu_ratio = ""
         if ref is not None:
@@ -268,7 +290,11 @@ def table(rows: list[Row], repeat: int, synthetic: int) -> list[str]:
             f"{cpu_growth:>6s} "
             f"{ref_s:>8s} {ref_mb:>7s} {ratio:>7s} {cpu_ratio:>9s} {row.same:>9s}")
     lines.append(f"best/median over the runs made (real pools: {repeat}, synthetic: {synthetic}); "
-                 "CPU s is the least user+system time; peak MB is the child's maximum RSS;")
+                 "CPU s is the least user+system time, workers included; peak MB is the")
+    lines.append("largest maximum RSS of the command's processes (a forked worker's pages are "
+                 "mostly shared with the parent's);")
+    lines.append("-jN: asnatlas generate -j N (N processes; the default is 2 where there are "
+                 "2 cores);")
     lines.append("rows/s and ms/1k rows use the best wall time; growth is the exponent")
     lines.append("of best wall time (and of CPU time) between consecutive synthetic sizes "
                  "(1.0 linear, 2.0 quadratic; start-up makes small sizes look sub-linear);")
@@ -286,18 +312,18 @@ def verdict(rows: list[Row], startup: Run | None) -> list[str]:
         out.append(f"target start-up (imaging sample, dry run) < 0.3 s: {startup.wall:.2f} s "
                    f"-> {'met' if startup.wall < 0.3 else 'NOT met'}")
     for row in rows:
-        if row.name == "mega_pool" and row.ok:
+        if row.name.startswith("mega_pool ") and row.ok:
             best = min(r.wall for r in row.ok)
             ref = row.reference
             if ref is not None and ref.status == 0:
                 ratio = ref.wall / best
                 cpu = min(r.cpu for r in row.ok)
-                out.append(f"target mega_pool 500x the reference: {ratio:.0f}x wall "
+                out.append(f"target {row.name} 500x the reference: {ratio:.0f}x wall "
                            f"({best:.2f} s vs {ref.wall:.0f} s), {ref.cpu / cpu:.0f}x CPU "
                            f"({cpu:.2f} s vs {ref.cpu:.0f} s) -> "
                            f"{'met' if ratio >= 500 else 'NOT met'}")
             else:
-                out.append(f"target mega_pool about 0.55 s (500x the reference's ~277 s): "
+                out.append(f"target {row.name} about 0.55 s (500x the reference's ~277 s): "
                            f"best {best:.2f} s -> {'met' if best <= 0.55 else 'NOT met'} "
                            "(run --reference for the ratio)")
     synthetic = [r for r in rows if r.name.startswith("synthetic")]
@@ -307,10 +333,10 @@ def verdict(rows: list[Row], startup: Run | None) -> list[str]:
                 best = min(r.wall for r in row.ok)
                 peak = max(r.peak_mb for r in row.ok)
                 met = best < limit and peak < 500
-                out.append(f"target {size} rows < {limit} s and < 500 MB: {best:.2f} s, "
+                out.append(f"target {row.name} < {limit} s and < 500 MB: {best:.2f} s, "
                            f"{peak:.0f} MB -> {'met' if met else 'NOT met'}")
             else:
-                out.append(f"target {size} rows < {limit} s: NOT met ({row.note})")
+                out.append(f"target {row.name} < {limit} s: NOT met ({row.note})")
     return out
 
 
@@ -318,7 +344,8 @@ PHASES = ("start-up", "imports", "reading", "matching", "finalising", "JSON", "w
 
 
 def phases_child(pool: str) -> int:
-    """(In a fresh process) one generate of `pool` as the CLI does it, timed per phase.
+    """(In a fresh process) one generate of `pool` as the CLI does it with ``-j 1``, timed
+    per phase.
 
     Prints one JSON line: seconds per phase. Matching is the engine's passes
     (`engine.run.run`), finalising the rest of `generate` (finalisation, duplicates,
@@ -374,8 +401,9 @@ def profile(pool: Path, repeat: int) -> list[str]:
     median = {k: statistics.median(s[k] for s in samples) for k in PHASES}
     total = sum(median.values())
     engine = total - median["start-up"] - median["imports"]
-    lines = [f"where the time of one `generate {pool.name}` goes (median of {repeat} fresh "
-             f"processes; {samples[0]['files']} files):"]
+    lines = [f"where the time of one `generate {pool.name} -j 1` goes (one process, median "
+             f"of {repeat} fresh processes; {samples[0]['files']} files; with -j 2 matching is "
+             "shared with a worker):"]
     for name in PHASES:
         lines.append(f"  {name:11s} {median[name] * 1000:7.0f} ms  "
                      f"{median[name] / total * 100:5.1f} %")
@@ -439,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-max-rows", type=int, default=0,
                         help="largest synthetic pool also given to the reference (default 0: "
                              "none; the reference needs about 6 CPU minutes for 1,000 rows)")
+    parser.add_argument("--jobs", default="1,2",
+                        help="comma-separated process counts to run ours with (asnatlas "
+                             "generate -j N; default 1,2: one process, and the default on "
+                             "two cores)")
     parser.add_argument("--profile", action="store_true",
                         help="also print where mega_pool's time goes (phases, functions)")
     parser.add_argument("--phases-of", metavar="POOL", help=argparse.SUPPRESS)
@@ -449,8 +481,13 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes: expected comma-separated row counts, got {args.sizes!r}")
-    if any(s < 1 for s in sizes) or args.repeat < 1 or args.synthetic_repeat < 1:
-        parser.error("sizes and repeat counts must be at least 1")
+    try:
+        jobs = tuple(int(s) for s in args.jobs.split(",") if s.strip())
+    except ValueError:
+        parser.error(f"--jobs: expected comma-separated process counts, got {args.jobs!r}")
+    if (any(s < 1 for s in sizes) or args.repeat < 1 or args.synthetic_repeat < 1
+            or not jobs or min(jobs) < 1):
+        parser.error("sizes, repeat and process counts must be at least 1")
 
     reference = None
     if args.reference or args.reference_all:
@@ -462,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for line in machine():
         print(line)
+    speed = calibration()
+    print(f"calibration at start: a fixed pure-Python loop took {speed:.3f} s", flush=True)
     rows: list[Row] = []
     startup: Run | None = None
     startup_lines: list[str] = []
@@ -482,26 +521,26 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_mega:
             pass
         elif (POOLS / "mega_pool.csv").is_file():
-            rows.append(bench_pool("mega_pool", POOLS / "mega_pool.csv", work, args.repeat,
-                                   args.timeout, reference, args.reference_timeout))
+            rows += bench_pool("mega_pool", POOLS / "mega_pool.csv", work, args.repeat,
+                               args.timeout, reference, args.reference_timeout, jobs)
         else:
             print(f"mega_pool skipped: {POOLS} not found (../shared is not beside the repo)")
         if (POOLS / "pool_004_wfs.csv").is_file():
-            rows.append(bench_pool("pool_004_wfs", POOLS / "pool_004_wfs.csv", work,
-                                   args.repeat, args.timeout, reference,
-                                   args.reference_timeout))
+            rows += bench_pool("pool_004_wfs", POOLS / "pool_004_wfs.csv", work,
+                               args.repeat, args.timeout, reference,
+                               args.reference_timeout, jobs)
         stopped = False
         for size in sorted(sizes):
             name = f"synthetic_{size}"
             if stopped:
-                rows.append(Row(name, size, note="skipped"))
+                rows += [Row(f"{name} -j{j}", size, note="skipped") for j in jobs]
                 continue
             pool = write_pool(work / f"jw91001_synthetic_{size}_pool.csv", size, args.seed)
             ref = reference if size <= args.reference_max_rows else None
-            row = bench_pool(name, pool, work, args.synthetic_repeat, args.timeout, ref,
-                             args.reference_timeout)
-            rows.append(row)
-            stopped = not row.ok
+            found = bench_pool(name, pool, work, args.synthetic_repeat, args.timeout, ref,
+                               args.reference_timeout, jobs)
+            rows += found
+            stopped = not all(row.ok for row in found)
             pool.unlink()
     print()
     for line in (startup_lines + [""] + table(rows, args.repeat, args.synthetic_repeat)
@@ -511,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for line in profile(POOLS / "mega_pool.csv", args.repeat):
             print(line)
-    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"calibration loop at start {speed:.3f} s, at end {calibration():.3f} s")
     return 0
 
 

@@ -1,7 +1,5 @@
 """`python -m asnatlas` runs the command line."""
 
-import sys
+from asnatlas.cli import console
 
-from asnatlas.cli import main
-
-sys.exit(main())
+console()

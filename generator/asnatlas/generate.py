@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from asnatlas.conventions.candidates import candidate_text, parse_candidates
@@ -25,7 +25,7 @@ from asnatlas.engine.run import Ruleset, StartCache, run
 from asnatlas.errors import InputError, UnusableValue
 from asnatlas.model import Association, Generated
 from asnatlas.pool import Pool
-from asnatlas.rules import Rule, all_rules
+from asnatlas.rules import Rule, all_rules, can_write
 from asnatlas.rules.checks import VALIDITY
 from asnatlas.rules.constraints import Attr
 
@@ -163,13 +163,16 @@ def generate(
     rules: list[Rule] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     shortcuts: bool = True,
+    jobs: int = 1,
 ) -> Generated:
     """Generate the associations of `pool`, as ``asn_generate`` does.
 
     With no mode chosen (no ids, no `all_candidates`, no `discover`), both candidate and
     discovered associations are made, the DMS default. `version_id` True means "now".
-    `shortcuts` off runs the engine without its pre-checks, index and compiled rule trees
-    (the same result, slower: for tests that prove it).
+    `shortcuts` off runs the engine without its pre-checks, index, compiled rule trees and
+    rule skipping (`rules.can_write`): the same result, slower, for tests that prove it.
+    `jobs` above 1 lets that many processes share the candidate passes of a large pool
+    (forked workers; the same result).
     """
     if "asn_candidate" not in pool.columns:
         raise InputError("the pool has no ASN_CANDIDATE column: associations are made per "
@@ -184,7 +187,7 @@ def generate(
     gc.disable()
     try:
         return _generate(pool, version_id, candidate_ids, all_candidates, discover, dms,
-                         rules, progress, shortcuts)
+                         rules, progress, shortcuts, jobs)
     finally:
         if collecting:
             gc.enable()
@@ -192,8 +195,8 @@ def generate(
 
 def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | None,
               all_candidates: bool, discover: bool, dms: bool, rules: list[Rule] | None,
-              progress: Callable[[str, int, int], None] | None, shortcuts: bool
-              ) -> Generated:
+              progress: Callable[[str, int, int], None] | None, shortcuts: bool,
+              jobs: int) -> Generated:
     if not discover and not all_candidates and candidate_ids is None:
         discover = all_candidates = True
     base_rules = rules if rules is not None else _default_rules()
@@ -213,38 +216,34 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
                     work.append((cid, ctype))
                     break
 
-    associations: list[Asn] = []
-    start_caches: dict[tuple[int, ...], StartCache] = {}
-    kept_by_type: dict[tuple[str, bool], tuple[int, ...]] = {}
-    rows_by_text = _rows_by_candidate_text(pool)
+    passes = _CandidatePasses(pool, base_rules, version_id, shortcuts)
     total = len(work) + (1 if discover else 0)
-    for step, (cid, ctype) in enumerate(work, start=1):
-        if progress:
-            progress(f"candidate {cid} ({ctype})", step, total)
-        rows = candidate_pool(pool, cid, ctype, rows_by_text)
-        in_candidate = candidate_constraint([cid])
-        every = cid.startswith("a")
-        kept = kept_by_type.get((ctype, every))
-        if kept is None:
-            kept = kept_by_type[ctype, every] = tuple(
-                i for i, r in enumerate(base_rules) if every or can_be_valid(r, ctype))
-        ruleset = Ruleset(CANDIDATE, [base_rules[i] for i in kept], extra=in_candidate)
-        # Passes over the same base rules share what their entry checks learnt.
-        starts = start_caches.setdefault(kept, StartCache())
-        found = run([item for _, item in rows], ruleset, version_id, pool.name,
-                    shortcuts=shortcuts, starts=starts)
-        _point_members_at_pool_rows(found, {id(item): index for index, item in rows}, pool)
-        associations.extend(found)
+    discovering = [i for i, rule in enumerate(base_rules) if can_be_valid(rule, DISCOVERED.type)]
+    if shortcuts:
+        discovering = list(_writable(discovering, base_rules, pool.rows))
+    discovery_ruleset = Ruleset(DISCOVER, [base_rules[i] for i in discovering])
 
+    def discovery() -> list[Asn]:
+        if progress:
+            progress("discovery", total, total)
+        return run(pool.rows, discovery_ruleset, version_id, pool.name, shortcuts=shortcuts)
+
+    jobs = _jobs_for(work, passes, len(pool.rows) if discover else 0, jobs)
+    if jobs > 1:
+        associations, found = _in_workers(work, jobs, passes,
+                                          discovery if discover else None, progress, total)
+    else:
+        associations = []
+        for step, (cid, ctype) in enumerate(work, start=1):
+            if progress:
+                progress(f"candidate {cid} ({ctype})", step, total)
+            associations.extend(passes.run(cid, ctype))
+        found = discovery() if discover else []
+
+    made = associations + found
     for row in pool.rows:
         row_index[id(row)] = index_of[id(row)]
     if discover:
-        if progress:
-            progress("discovery", total, total)
-        ruleset = Ruleset(DISCOVER, [
-            rule for rule in base_rules if can_be_valid(rule, DISCOVERED.type)
-        ])
-        found = run(pool.rows, ruleset, version_id, pool.name, shortcuts=shortcuts)
         associations = _discovered_only(associations + found, keep_candidates=all_candidates)
         resequence(associations)
 
@@ -256,11 +255,146 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
         by_filename.setdefault(row.get("filename", ""), i)
     associations_out = [_to_association(asn, row_index, by_filename) for asn in final]
     used = {i for a in associations_out for rows in a.member_rows for i in rows}
+    for asn in made:  # written out above: freed now, even with the cycle collector off
+        asn.release()
     return Generated(
         pool_name=pool.name,
         associations=associations_out,
         orphans=[i for i in range(len(pool.rows)) if i not in used],
     )
+
+
+class _CandidatePasses:
+    """Runs candidate passes one by one, keeping what passes share (rows by candidate
+    text, the rules each candidate type can use, what entry checks learnt)."""
+
+    def __init__(self, pool: Pool, base_rules: list[Rule], version_id: str | None,
+                 shortcuts: bool) -> None:
+        self.pool = pool
+        self.base_rules = base_rules
+        self.version_id = version_id
+        self.shortcuts = shortcuts
+        self.rows_by_text = _rows_by_candidate_text(pool)
+        self.start_caches: dict[tuple[int, ...], StartCache] = {}
+        self.kept_by_type: dict[tuple[str, bool], tuple[int, ...]] = {}
+
+    def size(self, cid: str) -> int:
+        """How many rows the candidate's pass offers."""
+        return sum(len(rows) for text, rows in self.rows_by_text.items() if cid in text)
+
+    def run(self, cid: str, ctype: str) -> list[Asn]:
+        rows = candidate_pool(self.pool, cid, ctype, self.rows_by_text)
+        every = cid.startswith("a")
+        kept = self.kept_by_type.get((ctype, every))
+        if kept is None:
+            kept = self.kept_by_type[ctype, every] = tuple(
+                i for i, r in enumerate(self.base_rules) if every or can_be_valid(r, ctype))
+        items = [item for _, item in rows]
+        if self.shortcuts:
+            kept = _writable(kept, self.base_rules, items)
+        ruleset = Ruleset(CANDIDATE, [self.base_rules[i] for i in kept],
+                          extra=candidate_constraint([cid]))
+        # Passes over the same base rules share what their entry checks learnt.
+        starts = self.start_caches.setdefault(kept, StartCache())
+        found = run(items, ruleset, self.version_id, self.pool.name,
+                    shortcuts=self.shortcuts, starts=starts)
+        _point_members_at_pool_rows(found, {id(item): index for index, item in rows},
+                                    self.pool)
+        return found
+
+
+def _writable(kept: Iterable[int], rules: list[Rule], items: list[dict]) -> tuple[int, ...]:
+    """The rules (by position) that may write an association from these exposures
+    (`rules.can_write`): the others' associations would all be dropped, and a rule's
+    associations never change another's, so leaving them out changes no file."""
+
+    @functools.cache
+    def values(column: str) -> set[str]:
+        return {value for item in items if (value := item.get(column)) is not None}
+
+    return tuple(i for i in kept if can_write(rules[i], values))
+
+
+#: Below this much work (pool rows offered, summed over passes) one process is faster
+#: than forking workers and handing their associations back.
+PARALLEL_MIN_ROWS = 1500
+# Discovery offers every row to fewer rules than a candidate pass: its cost per row,
+# relative to a candidate pass's (measured on mega_pool and synthetic programs).
+_DISCOVERY_COST = 0.35
+
+
+def _jobs_for(work: list[tuple[str, str]], passes: _CandidatePasses, discovery_rows: int,
+              jobs: int) -> int:
+    """How many processes to share the passes among (1 when workers would not pay)."""
+    from asnatlas import forked
+
+    total = sum(passes.size(cid) for cid, _ctype in work) + discovery_rows * _DISCOVERY_COST
+    jobs = min(jobs, len(work) + (1 if discovery_rows else 0))
+    if jobs < 2 or total < PARALLEL_MIN_ROWS or not forked.can_fork():
+        return 1
+    return jobs
+
+
+def _in_workers(work: list[tuple[str, str]], jobs: int, passes: _CandidatePasses,
+                discovery: Callable[[], list[Asn]] | None,
+                progress: Callable[[str, int, int], None] | None, total: int
+                ) -> tuple[list[Asn], list[Asn]]:
+    """Candidate associations and discovered ones, as one process gives them, from this
+    process and ``jobs - 1`` forked workers taking the passes in turn (`forked.Tasks`)."""
+    from asnatlas import forked
+    from asnatlas.engine import handoff
+
+    shared = handoff.Shared(passes.base_rules, passes.pool.rows, candidate_constraint_of)
+    tasks = forked.Tasks(len(work))
+
+    def worker(out) -> None:
+        writer = handoff.Writer(out, shared)
+        while (number := tasks.take(from_back=True)) is not None:
+            cid, ctype = work[number]
+            try:
+                found = passes.run(cid, ctype)
+            except Exception:  # noqa: BLE001 - the parent runs this pass again and reports
+                return
+            writer.add(number, cid, found)
+
+    results: dict[int, list[Asn]] = {}
+    children = [forked.Child(worker) for _ in range(jobs - 1)]
+    try:
+        # Discovery first: the workers start on the candidates meanwhile.
+        try:
+            found = discovery() if discovery is not None else []
+            discovery_error = None
+        except Exception as err:  # noqa: BLE001 - raised below, after the candidates'
+            found, discovery_error = [], err
+        while (number := tasks.take()) is not None:
+            cid, ctype = work[number]
+            if progress:
+                progress(f"candidate {cid} ({ctype})", number + 1, total)
+            try:
+                results[number] = passes.run(cid, ctype)
+            except Exception:  # noqa: BLE001 - raised again below, in pass order
+                break
+        for child in children:
+            data = child.result()
+            if data is not None:
+                results.update(handoff.read(data, shared))
+        associations: list[Asn] = []
+        for number, (cid, ctype) in enumerate(work):
+            if number not in results:  # a pass that failed: its error, in pass order
+                results[number] = passes.run(cid, ctype)
+            associations.extend(results[number])
+        if discovery_error is not None:  # a run without workers would fail there too
+            raise discovery_error
+        return associations, found
+    finally:
+        for child in children:
+            child.close()
+        tasks.close()
+
+
+def candidate_constraint_of(cid: str) -> Callable[[], Attr]:
+    """`candidate_constraint` of one candidate id."""
+    return candidate_constraint([cid])
 
 
 def _point_members_at_pool_rows(asns: list[Asn], copies: dict[int, int], pool: Pool) -> None:

@@ -40,7 +40,7 @@ examples:
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    from asnatlas.cli import add_pool_arguments
+    from asnatlas.cli import add_jobs_argument, add_pool_arguments
 
     parser = subparsers.add_parser(
         "build", help="build the browsable reference site of pools",
@@ -55,9 +55,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--version-id", default=None, metavar="ID",
                         help="version tag in association file names (default: none, so "
                              "that two builds of the same pools are identical)")
-    parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        metavar="N", help="parallel processes: pools generated, validated, "
-                        "explained and rendered side by side, and Sphinx writers (default: 2)")
+    add_jobs_argument(parser, "pools generated, validated, explained and rendered side by "
+                              "side, and Sphinx writers")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     parser.add_argument("--compare", metavar="DIR",
                         help="associations you have (e.g. from the archive, every *_asn.json "
@@ -73,8 +72,6 @@ def run(args: argparse.Namespace) -> int:
     from asnatlas.cli import read_pool_from_args
     from asnatlas.web.build import BuildError, build
 
-    if args.jobs < 1:
-        raise InputError(f"--jobs must be 1 or more, not {args.jobs}")
     pools = list(args.pools) or [str(samples.path(name)) for name in samples.names()]
     for path in pools:  # checked before any work (a pipe is read when its pool is built)
         if not os.path.exists(path):

@@ -8,7 +8,7 @@ import sys
 import time
 
 from asnatlas import RULES_VERSION
-from asnatlas.cli import add_pool_arguments, read_pool_from_args, sample_path
+from asnatlas.cli import add_jobs_argument, add_pool_arguments, read_pool_from_args, sample_path
 from asnatlas.errors import InputError
 from asnatlas.safetext import visible
 
@@ -68,6 +68,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         metavar="FILE",
                         help="also write the exposures in no association to FILE "
                              "(in the output folder; default name orphaned.csv)")
+    add_jobs_argument(parser, "a large pool's candidates are shared among forked "
+                              "workers (the same files as one process)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     return parser
 
@@ -106,10 +108,12 @@ def run(args) -> int:
         discover=args.discover,
         dms=args.dms,
         progress=progress,
+        jobs=args.jobs,
     )
     if show:
         print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
-    files = {asn.filename: asn.to_json() for asn in result.associations}
+    # Texts are made by whichever process writes the file (see `safeio.commit_files`).
+    files = {asn.filename: asn.to_json for asn in result.associations}
     if args.dry_run:
         for name in files:
             print(visible(name))
@@ -117,7 +121,7 @@ def run(args) -> int:
         orphans = None
         if args.save_orphans:
             orphans = (os.path.basename(args.save_orphans), _orphan_table(pool, result.orphans))
-        _write_all(args.output_dir, files, orphans)
+        _write_all(args.output_dir, files, orphans, args.jobs)
     if not args.quiet:
         seconds = time.perf_counter() - started
         where = "(dry run)" if args.dry_run else f"in {visible(args.output_dir)}"
@@ -182,7 +186,8 @@ def _orphan_table(pool, orphans: list[int]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_all(output_dir: str, files: dict[str, str], orphans: tuple[str, str] | None) -> None:
+def _write_all(output_dir: str, files: dict, orphans: tuple[str, str] | None,
+               jobs: int = 1) -> None:
     """Commit every file of the run into ``output_dir``, all or nothing (`asnatlas.safeio`)."""
     from asnatlas import safeio
 
@@ -194,7 +199,7 @@ def _write_all(output_dir: str, files: dict[str, str], orphans: tuple[str, str] 
                 "run writes; choose another name", output_dir)
         items.append(orphans)
     try:
-        safeio.commit_files(output_dir, items)
+        safeio.commit_files(output_dir, items, jobs)
     except (OSError, ValueError) as err:  # ValueError: a NUL in a path
         raise InputError(safeio.describe(err, "cannot write associations:"),
                          output_dir) from None

@@ -132,6 +132,11 @@ class Asn:
         self.member_keys = set()
         self.filename_log = []
 
+    def release(self) -> None:
+        """Break the association's one reference cycle (its matcher's link back), once
+        nothing will match or finalise it again: it is then freed as soon as it is unused."""
+        self.matcher.asn = None
+
     # --- member types ----------------------------------------------------------------------
 
     def plain_member_type(self, item: Item) -> str:

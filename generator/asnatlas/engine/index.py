@@ -49,6 +49,7 @@ class ConditionIndex:
         self.by_filename: dict[str, list[Asn]] = {}
         self.logged: dict[int, int] = {}
         self.fingerprints: dict[int, tuple] = {}
+        self.buckets: dict[int, tuple[Conditions | None, list[list[Asn]]]] = {}
         self.count = 0
 
     def add(self, asn: Asn) -> None:
@@ -74,8 +75,25 @@ class ConditionIndex:
 
     def _place(self, asn: Asn) -> None:
         self.fingerprints[id(asn)] = _fingerprint(asn)
-        buckets: list[list[Asn]] = []
-        for alternative in conditions(asn) or ():
+        alternatives = conditions(asn)
+        # Associations of one configuration share their (cached) conditions: the buckets
+        # they end in are found once.
+        known = self.buckets.get(id(alternatives))
+        if known is None or known[0] is not alternatives:
+            known = self.buckets[id(alternatives)] = (alternatives,
+                                                      self._buckets(alternatives or ()))
+        buckets = known[1]
+        for bucket in buckets:
+            if not bucket or bucket[-1].order < asn.order:
+                bucket.append(asn)  # the usual case: the newest association
+            else:
+                insort(bucket, asn, key=_by_order)
+        self.placed[id(asn)] = buckets
+
+    def _buckets(self, alternatives: Conditions) -> list[list[Asn]]:
+        """The trie's buckets for these alternatives (made when missing), each once."""
+        buckets: dict[int, list[Asn]] = {}
+        for alternative in alternatives:
             node = self.root
             for column, value in _in_trie_order(alternative):
                 by_value = node.children.get(column)
@@ -85,10 +103,8 @@ class ConditionIndex:
                 if child is None:
                     child = by_value[value] = _Node()
                 node = child
-            if not any(bucket is node.asns for bucket in buckets):
-                insort(node.asns, asn, key=_by_order)
-                buckets.append(node.asns)
-        self.placed[id(asn)] = buckets
+            buckets.setdefault(id(node.asns), node.asns)
+        return list(buckets.values())
 
     def candidates(self, item: Item) -> list[Asn]:
         """Associations the item may join, in creation order."""

@@ -264,7 +264,7 @@ def run(
                         associations.append(asn)
                         index.add(asn)
                     else:
-                        asn.matcher.asn = None  # no cycle left: freed at once
+                        asn.release()  # no cycle left: freed at once
             for request in requests:
                 kept = _keep(request, current.work_over)
                 if kept is not None:

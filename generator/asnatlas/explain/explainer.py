@@ -27,6 +27,7 @@ The explanation assumes the generator's default mode (every candidate, then disc
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -488,18 +489,48 @@ def _unique(items: list[Rejected]) -> list[Rejected]:
     return out
 
 
+#: Below this many exposures one process is faster than forking workers.
+PARALLEL_MIN_ROWS = 200
+
+
 def explain_pool(pool: Pool, generated: Generated, rows: list[int] | None = None,
-                 rule: str | None = None) -> list[ExposureExplanation]:
+                 rule: str | None = None, jobs: int = 1) -> list[ExposureExplanation]:
     """Explanations of the pool's exposures `rows` (default: every row), in that order.
 
     `rule` limits the explanation to one rule (by name, e.g. ``Asn_Lv3Image``; an unknown
-    name raises `InputError`).
+    name raises `InputError`). `jobs` above 1 lets that many processes share the rows
+    (forked workers, consecutive rows each; the same explanations).
     """
+    from asnatlas import forked
+
     explainer = Explainer(pool, generated)
     if rule is not None and rule not in explainer.by_name:
         raise InputError(f"no rule {rule!r}; rules: " + ", ".join(rule_names()))
-    indices = range(len(pool.rows)) if rows is None else rows
-    return [explainer.explain(i, rule) for i in indices]
+    indices = list(range(len(pool.rows)) if rows is None else rows)
+    jobs = min(jobs, len(indices) // max(1, PARALLEL_MIN_ROWS // 2))
+    if jobs < 2 or len(indices) < PARALLEL_MIN_ROWS or not forked.can_fork():
+        return [explainer.explain(i, rule) for i in indices]
+    size = -(-len(indices) // jobs)
+    parts = [indices[start:start + size] for start in range(0, len(indices), size)]
+
+    def worker(part: list[int]):
+        def work(out) -> None:
+            pickle.dump([explainer.explain(i, rule) for i in part], out,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        return work
+
+    children = [forked.Child(worker(part)) for part in parts[1:]]
+    try:
+        out = [explainer.explain(i, rule) for i in parts[0]]
+        for child, part in zip(children, parts[1:], strict=True):
+            data = child.result()
+            # A worker that failed: its part here (and its error, if it has one).
+            out.extend(pickle.loads(data) if data is not None
+                       else [explainer.explain(i, rule) for i in part])
+        return out
+    finally:
+        for child in children:
+            child.close()
 
 
 def explanations_by_row(pool: Pool, generated: Generated) -> dict[int, ExposureExplanation]:

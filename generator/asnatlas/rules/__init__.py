@@ -29,7 +29,7 @@ from asnatlas.rules.constraints import (
     number_nodes,
 )
 
-__all__ = ["Rule", "all_rules", "cannot_start", "checks", "constraints"]
+__all__ = ["Rule", "all_rules", "can_write", "cannot_start", "checks", "constraints"]
 
 
 @dataclass(eq=False)
@@ -46,6 +46,10 @@ class Rule:
     - ``finalize``: what happens once all exposures are in (``default``, ``imprint``,
       ``nod``, ``imprint_nod``, ``wfss``, ``multi_obs``, ``fixedslit_bkg``).
     - ``coron_ints``: whether coronagraphic exposures use per-integration products.
+    - ``needs``: (column, pattern) pairs: finalisation drops every association of the
+      rule unless exposures meeting each of them joined it (e.g. a slitless spectrum and
+      a direct image), so a pass whose exposures miss one can skip the rule
+      (`can_write`).
     """
 
     name: str
@@ -58,6 +62,7 @@ class Rule:
     validity: tuple[str, ...]
     finalize: str = "default"
     coron_ints: bool = True
+    needs: tuple[tuple[str, str], ...] = ()
     nodes: list[Node] = field(default_factory=list, repr=False)
     by_name: dict[str, Node] = field(default_factory=dict, repr=False)
     acid_node: Attr | None = field(default=None, repr=False)
@@ -65,6 +70,8 @@ class Rule:
     entry_check: tuple | None = field(default=None, repr=False)
     entry_columns: tuple = field(default=((), (), False), repr=False)
     entry_cache: dict = field(default_factory=dict, repr=False)
+    # The rule a `with_global` copy was made from (None: this is a base rule).
+    base: Rule | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.nodes = number_nodes(self.constraints)
@@ -98,6 +105,7 @@ class Rule:
         copy = object.__new__(Rule)
         copy.__dict__.update(self.__dict__)
         copy.constraints = tree
+        copy.base = self
         tree.id = 0
         extra.id = len(self.nodes)
         copy.nodes = [tree, *self.nodes[1:], extra]
@@ -140,6 +148,13 @@ def cannot_start(rule: Rule, item: dict, fresh, member_type: str | None,
     if verdict is None:
         verdict = rule.entry_cache[key] = certainly_fails(rule.entry_check, fresh.matcher, item)
     return verdict
+
+
+def can_write(rule: Rule, values: Callable[[str], set[str]]) -> bool:
+    """Whether the rule may write an association from exposures whose values of a column
+    are ``values(column)`` (False only when one of the rule's `needs` meets none)."""
+    return all(any(constraints.meets(value, pattern) for value in values(column))
+               for column, pattern in rule.needs)
 
 
 def all_rules() -> list[Rule]:

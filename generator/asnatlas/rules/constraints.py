@@ -181,13 +181,71 @@ def _regex(condition: str) -> re.Pattern:
     return pattern
 
 
+def regex_meets(value: str, condition: str) -> bool:
+    """The definition of a match: `condition` as a regex between ``^`` and ``$``,
+    ignoring case (`meets` decides most conditions without it, identically)."""
+    return _regex(condition).match(value) is not None
+
+
+_TESTS: dict[str, Callable[[str], bool]] = {}
+_WORDS = r"[A-Za-z0-9_-]+(?:\|[A-Za-z0-9_-]+)*"
+_CONTAINS = re.compile(r"\.\+\((" + _WORDS + r")\)\.\+")  # .+(o001|c1000).+
+_GROUPED = re.compile(r"\((" + _WORDS + r")\)")  # (85|86)
+_BARE = re.compile(_WORDS)  # nrc_image, or a|b|c (see below)
+
+
+def _test(condition: str) -> Callable[[str], bool]:
+    """A test equal to `regex_meets` for `condition`: most conditions the rules and the
+    engine build are words, alternatives of words or "contains a word" (candidate ids,
+    observation numbers, EXP_TYPEs); for an ASCII value without a newline (where ``$``
+    and ``.`` and case folding need no regex) those are string comparisons. A test proves
+    them equal to the regex."""
+    test = _TESTS.get(condition)
+    if test is not None:
+        return test
+
+    def fallback(value: str) -> bool:
+        return _regex(condition).match(value) is not None
+
+    if (found := _CONTAINS.fullmatch(condition)) is not None:
+        words = tuple(found[1].lower().split("|"))
+
+        def test(value: str) -> bool:
+            if not value.isascii() or "\n" in value:
+                return fallback(value)
+            inner = value[1:-1].lower()  # ".+" each side: at least one character
+            return any(word in inner for word in words)
+    elif (found := _GROUPED.fullmatch(condition)) is not None:
+        whole = frozenset(found[1].lower().split("|"))
+
+        def test(value: str) -> bool:
+            if not value.isascii() or "\n" in value:
+                return fallback(value)
+            return value.lower() in whole
+    elif _BARE.fullmatch(condition) is not None:
+        # "^a|b|c$" is "^a" or "b" or "c$": re.match anchors every alternative at the
+        # start, and only the last one at the end.
+        *prefixes, last = condition.lower().split("|")
+        starts = tuple(prefixes)
+
+        def test(value: str) -> bool:
+            if not value.isascii() or "\n" in value:
+                return fallback(value)
+            lowered = value.lower()
+            return lowered == last or (bool(starts) and lowered.startswith(starts))
+    else:
+        test = fallback
+    _TESTS[condition] = test
+    return test
+
+
 def meets(value: str, conditions: Any) -> bool:
     """Whether `value` matches one of the regexes `conditions`, whole and ignoring case."""
     if isinstance(conditions, str):
-        return _regex(conditions).match(value) is not None
+        return _test(conditions)(value)
     if not is_iterable(conditions):
         conditions = [conditions]
-    return any(_regex(condition).match(value) for condition in conditions)
+    return any(_test(condition)(value) for condition in conditions)
 
 
 def _meets_state(value: str, state: NodeState, wanted: Any) -> bool:

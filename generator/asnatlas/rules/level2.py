@@ -185,10 +185,10 @@ def wfss_or_direct(grism: str, image: str) -> Group:
 
 
 def _rule(name, asn_type, summary, constraints, member_type="lv2", finalize="default",
-          validity=LV2_VALIDITY, coron_ints=True) -> Rule:
+          validity=LV2_VALIDITY, coron_ints=True, needs=()) -> Rule:
     return Rule(name=name, level=2, asn_type=asn_type, summary=summary,
                 constraints=constraints, member_type=member_type, product_name="science",
-                validity=validity, finalize=finalize, coron_ints=coron_ints)
+                validity=validity, finalize=finalize, coron_ints=coron_ints, needs=needs)
 
 
 def rules() -> list[Rule]:
@@ -361,7 +361,8 @@ def rules() -> list[Rule]:
                   wfss_target(),
                   Attr(("instrume",), name="instrument", why="same INSTRUME"),
               )), member_type="wfss", finalize="wfss_parallel",
-              validity=("has_science", "allowed_candidates_any")),
+              validity=("has_science", "allowed_candidates_any"),
+              needs=_wfss_needs("nis_wfss|nrc_wfss|mir_wfss", "nis_image|nrc_image|mir_image")),
         _rule("Asn_MIRLRSTAConfirm", "spec2",
               "MIRI LRS spectra with their target-acquisition confirmation image",
               _mir_lrs_taconfirm()),
@@ -372,7 +373,12 @@ def _wfss_rule(name, summary, grism, image, mode_nodes) -> Rule:
     return _rule(name, "spec2", summary,
                  Group((base(), wfss_target(), wfss_or_direct(grism, image), *mode_nodes,
                         wfss_exposures())),
-                 member_type="wfss", finalize="wfss")
+                 member_type="wfss", finalize="wfss", needs=_wfss_needs(grism, image))
+
+
+def _wfss_needs(grism: str, image: str) -> tuple[tuple[str, str], ...]:
+    # Finalisation drops WFSS associations without a spectrum or without a direct image.
+    return (("exp_type", grism), ("exp_type", image))
 
 
 def _spec_tso() -> Group:
