@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from asnatlas import CODE_VERSION  # who wrote the file: asnatlas, and which rules
@@ -25,8 +26,11 @@ from asnatlas.rules.constraints import (
     Matcher,
     NodeState,
     Reprocess,
+    freeze,
 )
 
+# Cached: the associations of a program then share its number's text (memory).
+_program_text = lru_cache(maxsize=4096)("{:0>5s}".format)
 _LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
 _DIRECT_IMAGE_TYPES = ("nis_image", "nrc_image", "mir_image")
 
@@ -123,12 +127,14 @@ class Asn:
         return acid
 
     def compact(self) -> None:
-        """Free what only matching needs, once matching is over (finalisation reads named
-        conditions only)."""
+        """Free what only matching needs, once matching is over: finalisation reads named
+        conditions only, and never changes them (their states become shared and
+        read-only, `constraints.freeze`)."""
         states = self.matcher.states
         for node in self.rule.nodes:
-            if node.name is None and states[node.id] is not None:
-                states[node.id] = None
+            state = states[node.id]
+            if state is not None:
+                states[node.id] = None if node.name is None else freeze(state)
         self.member_keys = set()
         self.filename_log = []
 
@@ -218,7 +224,7 @@ class Asn:
         if self.rule.level == 2:
             # The reference reads both columns unconditionally here (and fails without).
             self.data["target"] = required(item, "targetid")
-            self.data["program"] = "{:0>5s}".format(required(item, "program"))
+            self.data["program"] = _program_text(required(item, "program"))
             self.data["asn_pool"] = self.pool_name
             self.data["constraints"] = self.rule.summary
             self.data["asn_id"] = self.acid.id
@@ -262,7 +268,7 @@ class Asn:
 
         self._update_degraded(member)
         if self.data["program"] == "noprogram":
-            self.data["program"] = "{:0>5s}".format(item.get("program", ""))
+            self.data["program"] = _program_text(item.get("program", ""))
         if self.data["asn_pool"] == "none":
             self.data["asn_pool"] = self.pool_name
         if self._named_at == self.matcher.changes:

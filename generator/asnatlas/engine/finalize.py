@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from asnatlas.conventions.suffixes import remove_suffix
@@ -295,6 +296,7 @@ def _make_fixedslit_bkg(asn: Asn) -> list[Asn]:
 # --- duplicates --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _components(name: str) -> frozenset[str]:
     return frozenset(re.split("[_-]", name))
 
@@ -416,11 +418,21 @@ def _prune_duplicate_products(asns: list[Asn]) -> list[Asn]:
     for asn in ordered:
         by_product[asn.products[0]["name"]].append(asn)
     full_prune: list[Asn] = []
+    # `full_prune` by `association_key`: only associations sharing a key can be the same.
+    pruned_by_key: dict[tuple, list[Asn]] = defaultdict(list)
+    keys: dict[int, tuple] = {}
+
+    def key_of(asn: Asn) -> tuple:
+        key = keys.get(id(asn))
+        if key is None:
+            key = keys[id(asn)] = association_key(asn)
+        return key
+
     for name in dups:
         dup_asns = by_product[name]
         to_keep = list(dup_asns)
         for asn in dup_asns:
-            if _contains(full_prune, asn):
+            if _contains(pruned_by_key.get(key_of(asn), ()), asn):
                 continue
             to_prune = []
             for entrant in to_keep:
@@ -437,13 +449,17 @@ def _prune_duplicate_products(asns: list[Asn]) -> list[Asn]:
                 to_prune.append(entrant)
             full_prune.extend(to_prune)
             for pruned in to_prune:
+                pruned_by_key[key_of(pruned)].append(pruned)
                 _remove_equal(to_keep, pruned)
-    for asn in full_prune:
-        for i, other in enumerate(ordered):
-            if other is asn:
-                del ordered[i]
-                break
-    return ordered
+    # Each pruned entry takes out the first remaining occurrence of its association.
+    removals = Counter(id(asn) for asn in full_prune)
+    kept = []
+    for asn in ordered:
+        if removals[id(asn)] > 0:
+            removals[id(asn)] -= 1
+        else:
+            kept.append(asn)
+    return kept
 
 
 def resequence(asns: list[Asn]) -> None:

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from asnatlas.engine.candidate import Asn, Member
 from asnatlas.rules import Rule
-from asnatlas.rules.constraints import Attr, Group, Matcher, Node, NodeState, Test
+from asnatlas.rules.constraints import Attr, Group, Matcher, Node, Test
 
 # The parent's `Shared` while it loads a worker's bytes (pickle's reduce callables are
 # plain functions: this is how they find it).
@@ -110,11 +110,9 @@ class _Pickler(pickle.Pickler):
             row = self.shared.row_of.get(id(obj.item))
             return _member, (dict(obj), obj.item if row is None else row)
         if kind is Matcher:  # its rule's nodes are the rule's: only the states travel
-            states = [(i, state.value, state.sources, state.unique, state.found,
-                       state.matched, state.literal)
-                      for i, state in enumerate(obj.states) if state is not None]
-            return (_matcher, (obj.asn.rule, len(obj.states), states, obj.fixed,
-                               obj.changes, obj.compiled), (None, {"asn": obj.asn}))
+            states = [(i, state) for i, state in enumerate(obj.states) if state is not None]
+            return (_matcher, (obj.asn.rule, states, obj.fixed, obj.changes, obj.compiled),
+                    (None, {"asn": obj.asn}))
         if kind is Rule:
             if obj.base is None:
                 raise pickle.PicklingError(f"rule {obj.name} was made after the fork")
@@ -139,16 +137,13 @@ def _pass_node(base_id: int, index: int, cid: str) -> Node:
     return _LOADING[-1].pass_rule(base_id, cid).nodes[index]
 
 
-def _matcher(rule: Rule, size: int, states: list[tuple], fixed: int, changes: int,
+def _matcher(rule: Rule, states: list[tuple], fixed: int, changes: int,
              compiled: bool) -> Matcher:
     matcher = Matcher(None, rule.nodes, compiled)
     matcher.fixed, matcher.changes = fixed, changes
     slots = matcher.states
-    for i, *values in states:
-        state = slots[i] = NodeState.__new__(NodeState)
-        (state.value, state.sources, state.unique, state.found, state.matched,
-         state.literal) = values
-    del slots[size:]
+    for i, state in states:
+        slots[i] = state
     return matcher
 
 

@@ -286,6 +286,49 @@ class NodeState:
             self.found.popitem()
 
 
+class FrozenState(NodeState):
+    """A leaf's state once matching is over (see `freeze`): read-only, its matched values
+    a tuple."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{name}: the state of a finished association is read-only")
+
+    def __reduce__(self) -> tuple:
+        return (_frozen, (self.value, self.sources, self.unique, self.found, self.matched,
+                          self.literal))
+
+
+_FROZEN: dict[tuple, FrozenState] = {}
+
+
+def freeze(state: NodeState) -> NodeState:
+    """The state, read-only, once nothing will match against it again: shared by every
+    association whose state is the same and made only of text (a large program holds
+    thousands of associations of one program, instrument, detector...)."""
+    return _frozen(state.value, state.sources, state.unique, state.found, state.matched,
+                   state.literal)
+
+
+def _frozen(value: Any, sources: Any, unique: bool, found: Any, matched: bool,
+            literal: str | None) -> FrozenState:
+    found = tuple(found)
+    key = (value, sources, unique, found, matched, literal)
+    # Only text is shared: equal values of other types may differ (True == 1).
+    shared = (value is None or type(value) is str) and all(type(v) is str for v in found)
+    made = _FROZEN.get(key) if shared else None
+    if made is None:
+        made = object.__new__(FrozenState)
+        for name, held in zip(NodeState.__slots__, key, strict=True):
+            object.__setattr__(made, name, held)
+        if shared:
+            if len(_FROZEN) > 200_000:
+                _FROZEN.clear()
+            _FROZEN[key] = made
+    return made
+
+
 class Matcher:
     """Evaluates a rule's tree for one association, recording changes so they can be undone.
 
@@ -407,7 +450,7 @@ class Matcher:
             if others:
                 reprocess.append(_split(item, source, others))
         # Pool values are lower case, so a value equal to the fixed one escapes to it.
-        escaped = state.value if text == state.literal else re.escape(text)
+        escaped = state.value if text == state.literal else _escape(text)
         record = node.name is not None and escaped not in state.found
         if record or state.unique or not state.matched:
             self._save(node, state)  # may duplicate the creation record: harmless
@@ -418,9 +461,9 @@ class Matcher:
                 state.found[escaped] = None
             if state.unique:
                 state.value = escaped
-                state.sources = (source,)
+                state.sources = _one(source)
                 state.unique = False
-                state.literal = text.lower()
+                state.literal = _lowered(text)
                 self.fixed += 1
             state.matched = True
         if node.reprocess is not None:
@@ -547,7 +590,10 @@ _REDUCERS = {
 
 Evaluate = Callable[[Matcher, Item], tuple[bool, Any]]
 _NONE: tuple = ()  # "no reprocess request", shared (never appended to)
+# Cached: associations fixing the same value then share one string (memory, on large pools).
 _escape = lru_cache(maxsize=65536)(re.escape)
+_lowered = lru_cache(maxsize=65536)(str.lower)
+_one = lru_cache(maxsize=1024)(lambda column: (column,))
 
 
 def compiled(node: Node) -> Evaluate:
@@ -682,9 +728,9 @@ def _compile_attr(node: Attr) -> Evaluate:
                             state.found[escaped] = None
                         if unique:
                             state.value = escaped
-                            state.sources = (source,)
+                            state.sources = _one(source)
                             state.unique = False
-                            state.literal = text.lower()
+                            state.literal = _lowered(text)
                             m.fixed += 1
                         state.matched = True
                     if again is not None:
