@@ -195,6 +195,10 @@ def test_explanations_by_workers_are_the_same(always_fork):
     assert explain_pool(pool, generated, jobs=2) == alone
     assert explain_pool(pool, generated, list(range(5)), "Asn_Lv3Image", jobs=2) == \
         explain_pool(pool, generated, list(range(5)), "Asn_Lv3Image")
+    from asnatlas.cli.explain import format_text
+
+    assert explain_pool(pool, generated, jobs=2, then=format_text) == \
+        [format_text(e) for e in alone]
 
 
 def test_wfss_rules_are_skipped_only_without_spectra_or_images():

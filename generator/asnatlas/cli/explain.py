@@ -136,18 +136,24 @@ def run(args) -> int:
     generated = generate(pool, jobs=args.jobs)
     if rows is None:
         rows = list(range(len(pool.rows))) if args.every else list(generated.orphans)
-    explanations = explain_pool(pool, generated, rows, rule, jobs=args.jobs)
+    # Each explanation is put in its output form by the process that makes it.
+    shaped = explain_pool(pool, generated, rows, rule, jobs=args.jobs,
+                          then=_as_dict if args.format == "json" else format_text)
     if args.format == "json":
-        data = {"pool": pool.name, "exposures": [e.to_dict() for e in explanations]}
+        data = {"pool": pool.name, "exposures": shaped}
         # Same text as json.dumps(data, indent=2), several times faster (asnatlas.jsonout).
         print(jsonout.dumps(data, indent=2))
         return 0
-    if not explanations:
+    if not shaped:
         print(f"{visible(pool.name)}: no orphans, every exposure is in an association "
               "(name exposures, or --all, to explain them)")
         return 0
-    print("\n\n".join(format_text(e) for e in explanations))
+    print("\n\n".join(shaped))
     return 0
+
+
+def _as_dict(explanation) -> dict:
+    return explanation.to_dict()
 
 
 def _joined_line(j) -> str:

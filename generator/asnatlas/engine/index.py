@@ -118,18 +118,19 @@ class ConditionIndex:
             parts = self.parts[id(item)] = {}
             self.items.append(item)  # keeps id(item) from being reused while cached
         stack = [self.root]
+        pop, push, known = stack.pop, stack.append, parts.get
         while stack:
-            node = stack.pop()
+            node = pop()
             if node.asns:
                 found.append(node.asns)
             for column, by_value in node.children.items():
-                part = parts.get(column, False)
+                part = known(column, False)
                 if part is False:
                     part = parts[column] = _key_part(item, column)
                 if part is not None:
                     child = by_value.get(part)
                     if child is not None:
-                        stack.append(child)
+                        push(child)
         holders = self.by_filename.get(item.get("filename", ""))
         if holders:
             found.append(holders)

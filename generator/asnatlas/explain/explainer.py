@@ -28,6 +28,7 @@ The explanation assumes the generator's default mode (every candidate, then disc
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -494,13 +495,18 @@ PARALLEL_MIN_ROWS = 200
 
 
 def explain_pool(pool: Pool, generated: Generated, rows: list[int] | None = None,
-                 rule: str | None = None, jobs: int = 1) -> list[ExposureExplanation]:
+                 rule: str | None = None, jobs: int = 1,
+                 then: Callable[[ExposureExplanation], Any] | None = None) -> list:
     """Explanations of the pool's exposures `rows` (default: every row), in that order.
 
     `rule` limits the explanation to one rule (by name, e.g. ``Asn_Lv3Image``; an unknown
     name raises `InputError`). `jobs` above 1 lets that many processes share the rows
-    (forked workers, consecutive rows each; the same explanations).
+    (forked workers, consecutive rows each; the same explanations). `then`, if given, is
+    applied to each explanation where it is made (e.g. its text, or `to_dict`): the list
+    holds what it returns.
     """
+    if then is None:
+        then = _itself
     from asnatlas import forked
 
     explainer = Explainer(pool, generated)
@@ -509,28 +515,32 @@ def explain_pool(pool: Pool, generated: Generated, rows: list[int] | None = None
     indices = list(range(len(pool.rows)) if rows is None else rows)
     jobs = min(jobs, len(indices) // max(1, PARALLEL_MIN_ROWS // 2))
     if jobs < 2 or len(indices) < PARALLEL_MIN_ROWS or not forked.can_fork():
-        return [explainer.explain(i, rule) for i in indices]
+        return [then(explainer.explain(i, rule)) for i in indices]
     size = -(-len(indices) // jobs)
     parts = [indices[start:start + size] for start in range(0, len(indices), size)]
 
     def worker(part: list[int]):
         def work(out) -> None:
-            pickle.dump([explainer.explain(i, rule) for i in part], out,
+            pickle.dump([then(explainer.explain(i, rule)) for i in part], out,
                         protocol=pickle.HIGHEST_PROTOCOL)
         return work
 
     children = [forked.Child(worker(part)) for part in parts[1:]]
     try:
-        out = [explainer.explain(i, rule) for i in parts[0]]
+        out = [then(explainer.explain(i, rule)) for i in parts[0]]
         for child, part in zip(children, parts[1:], strict=True):
             data = child.result()
             # A worker that failed: its part here (and its error, if it has one).
             out.extend(pickle.loads(data) if data is not None
-                       else [explainer.explain(i, rule) for i in part])
+                       else [then(explainer.explain(i, rule)) for i in part])
         return out
     finally:
         for child in children:
             child.close()
+
+
+def _itself(explanation: ExposureExplanation) -> ExposureExplanation:
+    return explanation
 
 
 def explanations_by_row(pool: Pool, generated: Generated) -> dict[int, ExposureExplanation]:
