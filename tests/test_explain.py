@@ -311,3 +311,22 @@ def test_a_repeated_header_row_is_not_an_exposure_in_one_line(tmp_path, capsys):
     block = [b for b in out.split("\n\n") if "not an exposure" in b]
     assert len(block) == 1 and "not taken by" not in block[0]
     assert len(block[0].splitlines()) == 2
+
+
+def test_key_functions_equal_cache_key():
+    """The explainer's per-columns key functions (speed) give `trace.cache_key`'s keys."""
+    from asnatlas.explain.trace import FULL, PRESENCE, cache_key, key_function
+
+    pool = read_pool(str(samples.path("spectroscopy")))
+    names = pool.columns
+    columns_sets = [
+        tuple((c, FULL) for c in names[:6]),
+        tuple((c, PRESENCE) for c in names[3:12]),
+        (("exp_type", ("nrs_.*", "mir_lrs.*")), ("filter", FULL), ("subarray", PRESENCE),
+         ("bkgdtarg", ("t",)), ("missing_column", FULL), ("missing_column", PRESENCE)),
+    ]
+    for columns in columns_sets:
+        key = key_function(columns)
+        for item in [*pool.rows, {}, {"exp_type": "null", "filter": ""}]:
+            assert key(item) == cache_key(item, columns)
+            assert key(item) == cache_key(item, columns)  # memoised verdicts too

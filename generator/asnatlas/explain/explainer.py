@@ -36,7 +36,7 @@ from asnatlas.conventions.vocabulary import EXP_TYPE_PREFIX
 from asnatlas.engine.candidate import Asn
 from asnatlas.errors import InputError, MemberTypeError
 from asnatlas.explain.drops import Fate, WrittenIndex, fates
-from asnatlas.explain.trace import Recording, TracingMatcher, cache_key, first_failure
+from asnatlas.explain.trace import Recording, TracingMatcher, first_failure, key_function
 from asnatlas.explain.wording import Wording, word
 from asnatlas.generate import (
     CANDIDATE,
@@ -231,7 +231,8 @@ class Explainer:
                     if entry not in entries:
                         entries.append(entry)
         self._variants: dict[tuple[str, str], Rule] = {}
-        self._fresh: dict[str, dict[tuple[str, ...], dict[tuple, _Probe]]] = {}
+        # rule -> columns read -> (their key function, key -> probe)
+        self._fresh: dict[str, dict[tuple, tuple[Callable, dict[tuple, _Probe]]]] = {}
         self._fresh_asn: dict[str, Asn] = {}
         self._replayed: dict[int, tuple[Asn, dict[int, bool]]] = {}
         self._fates: dict[tuple[str, str], dict[str, list[Fate]]] = {}
@@ -269,8 +270,8 @@ class Explainer:
         and always holds for a row relabelled with its candidate.
         """
         tables = self._fresh.setdefault(rule.name, {})
-        for columns, table in tables.items():
-            hit = table.get(cache_key(item, columns))
+        for key, table in tables.values():
+            hit = table.get(key(item))
             if hit is not None:
                 return hit
         asn = Asn(rule, DISCOVER, None, self.pool.name)
@@ -278,7 +279,8 @@ class Explainer:
         matcher = TracingMatcher(asn, rule.nodes, asn.matcher.states)
         probe = self._probe(rule.name, asn, matcher, recording, fresh=True)
         columns = tuple(recording.read.items())
-        tables.setdefault(columns, {})[cache_key(item, columns)] = probe
+        key, table = tables.get(columns) or tables.setdefault(columns, (key_function(columns), {}))
+        table[key(item)] = probe
         return probe
 
     def _probe(self, name: str, asn: Asn, matcher: TracingMatcher, item: dict, fresh: bool
