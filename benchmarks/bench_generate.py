@@ -243,7 +243,7 @@ def machine() -> list[str]:
         f"python:  {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.release()}",
         f"asnatlas {version}; command: {' '.join(asnatlas_command())} generate POOL -o DIR "
-        f"--version-id {VERSION_ID}",
+        f"--version-id {VERSION_ID} -j N",
         f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
         "(other work on the machine inflates wall times; CPU time is less affected)",
     ]

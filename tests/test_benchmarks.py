@@ -117,3 +117,18 @@ def test_same_files_ignores_only_the_unreproducible_fields(tmp_path):
     (ours / "b_asn.json").write_text(json.dumps({**base, "asn_id": "o003"}))
     (ours / "c_asn.json").write_text(json.dumps(base))
     assert bench.same_files(ref, ours) == "1/3"
+
+
+def test_table_and_verdict_read_rows_per_process_count():
+    run = bench.Run(wall=0.5, cpu=0.9, peak_mb=40, status=0, files=858)
+    ref = bench.Run(wall=275.0, cpu=270.0, peak_mb=900, status=0, files=858)
+    rows = [bench.Row("mega_pool -j2", 837, [run], ref, "858/858"),
+            bench.Row("synthetic_10000 -j1", 10000, [bench.Run(3.0, 3.0, 130, 0, 10335)]),
+            bench.Row("synthetic_10000 -j2", 10000, [bench.Run(2.0, 3.2, 120, 0, 10335)])]
+    text = "\n".join(bench.table(rows, 5, 1))
+    assert "550x" in text and "858/858" in text
+    lines = bench.verdict(rows, None)
+    assert any("mega_pool -j2 500x the reference: 550x wall" in line and "-> met" in line
+               for line in lines)
+    assert any("synthetic_10000 -j2 < 2.5 s" in line and "-> met" in line for line in lines)
+    assert any("synthetic_10000 -j1 < 2.5 s" in line and "NOT met" in line for line in lines)

@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 
 def usable_cpus() -> int:
-    """The CPUs this process may run on."""
+    """The CPUs this process may run on (at least 1)."""
     try:
-        return len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
 

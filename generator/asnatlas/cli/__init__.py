@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from asnatlas import CODE_VERSION
 from asnatlas.errors import AsnatlasError, InputError
+from asnatlas.forked import usable_cpus
 from asnatlas.safetext import visible
 
 if TYPE_CHECKING:
@@ -89,8 +90,7 @@ def add_pool_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 #: Processes a command may use by default: two where the machine has them (what CI has).
-DEFAULT_JOBS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                       else os.cpu_count() or 1))
+DEFAULT_JOBS = min(2, usable_cpus())
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser, what: str) -> None:
@@ -204,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             # The process ends with the command: the cyclic collector would only walk
             # the run's objects (half a second after a 10,000-row generate) to free
             # memory that exiting frees anyway.
+            global _QUICK_EXIT
+            _QUICK_EXIT = True
             gc.disable()
         status = int(args._run(args) or 0)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not at interpreter exit
@@ -272,22 +274,21 @@ def _say(line: str) -> None:
         pass  # stderr is gone too: the exit status is all that is left
 
 
-#: True while the command runs in a process that ends with it (`console`): commands may
-#: then skip work whose only use is a longer-lived caller (see `process_ends_after`).
+#: True while the command runs in a process that ends with it (`console`): `main` may
+#: then skip work whose only use is a longer-lived caller.
 _ENDS_WITH_COMMAND = False
-
-
-def process_ends_after() -> bool:
-    """Whether the process ends when the command does (the installed command, ``-m``)."""
-    return _ENDS_WITH_COMMAND
+_QUICK_EXIT = False  # set by `main` for the commands of `_NO_CYCLE_COLLECTION`
 
 
 def console() -> None:
-    """The installed ``asnatlas`` command: `main`, then exit without the interpreter's
-    teardown (freeing every object of a large run one by one took a tenth of its time)."""
+    """The installed ``asnatlas`` command. After `generate`, `explain` and `validate` the
+    process exits without the interpreter's teardown (freeing every object of a large
+    run one by one took a tenth of its time); other commands exit normally."""
     global _ENDS_WITH_COMMAND
     _ENDS_WITH_COMMAND = True
     status = main()
+    if not _QUICK_EXIT:
+        sys.exit(status)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
