@@ -42,6 +42,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "pool": {"engine", "validate", "explain", "web", "cli", "generate", "toolkit"},
     "toolkit": {"engine", "explain", "web", "cli", "generate"},
     "web": {"cli"},
+    # Forked workers know nothing of what they run.
+    "forked": {"conventions", "rules", "engine", "pool", "model", "generate", "validate",
+               "explain", "toolkit", "web", "cli"},
 }
 #: `asnatlas.errors` imports nothing, so even the conventions may use the one exception base.
 CONVENTIONS_MAY_IMPORT = {"conventions", "errors"}

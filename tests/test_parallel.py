@@ -257,3 +257,15 @@ def test_jobs_must_be_a_positive_number(capsys):
             main(["generate", "--sample", "imaging", "--dry-run", "-j", bad])
         assert caught.value.code == 2
         assert "expected a whole number of processes" in capsys.readouterr().err
+
+
+def test_no_process_to_be_had(always_fork, monkeypatch):
+    """fork failing (EAGAIN) is a worker that failed: this process does the work."""
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    pool = read_pool(str(samples.path("imaging")))
+    alone = outcome(generate(pool))
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert outcome(generate(pool, jobs=2)) == alone
+    assert forked.Child(lambda out: out.write(b"x")).result() is None

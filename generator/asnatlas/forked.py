@@ -81,7 +81,12 @@ class Child:
             except (OSError, ValueError, AttributeError):
                 pass
         parent = os.getpid()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): a child that failed
+            self.pid, self.started = 0, False
+            return
+        self.started = True
         if self.pid == 0:
             os._exit(self._serve(work, parent))
 
@@ -96,7 +101,10 @@ class Child:
             return 1
 
     def result(self) -> bytes | None:
-        """The child's output, or None when it failed."""
+        """The child's output, or None when it failed (or could not be started)."""
+        if not self.started:
+            self.close()
+            return None
         try:
             _pid, status = os.waitpid(self.pid, 0)
             self.pid = 0

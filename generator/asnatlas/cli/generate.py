@@ -36,6 +36,8 @@ examples:
       only the listed candidates; print what would be written
   asnatlas generate --sample imaging --dry-run
       run a pool that ships with asnatlas
+  asnatlas generate big_pool.csv -o asn/ -j 1
+      one process only (the default shares a large pool's work between 2)
 """
 
 

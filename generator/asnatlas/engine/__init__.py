@@ -5,7 +5,8 @@
 - `run`: the matching loop (`run.run` over a `Ruleset`);
 - `products`: product names;
 - `finalize`: what is written once matching is over, and why the rest is dropped
-  (`Dropped`).
+  (`Dropped`);
+- `handoff`: associations a forked worker made, sent back to the process that forked it.
 
 Imports `asnatlas.conventions`, `asnatlas.rules` and `asnatlas.errors`; never validation,
 explanation, pages or the CLI (data flows one way: pool -> engine -> associations ->
