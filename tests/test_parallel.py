@@ -95,31 +95,27 @@ def test_workers_on_a_large_program(synthetic_pool):
     assert outcome(generate(pool, jobs=2)) == outcome(generate(pool))
 
 
-def test_a_failing_worker_is_redone_here(always_fork, monkeypatch):
+def _raise() -> None:
+    raise RuntimeError("a worker failing")
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("sample", ["imaging", "spectroscopy"])
+@pytest.mark.parametrize("mishap", [_raise, _die], ids=["raises", "killed"])
+def test_a_failing_or_killed_worker_is_redone_here(always_fork, monkeypatch, mishap, sample):
     parent = os.getpid()
     real = handoff.Writer.add
 
     def add(self, *args):
         if os.getpid() != parent:
-            raise RuntimeError("a worker failing")
+            mishap()
         return real(self, *args)
 
     monkeypatch.setattr(handoff.Writer, "add", add)
-    pool = read_pool(str(samples.path("imaging")))
-    assert outcome(generate(pool, jobs=2)) == outcome(generate(pool))
-
-
-def test_a_killed_worker_is_redone_here(always_fork, monkeypatch):
-    parent = os.getpid()
-    real = handoff.Writer.add
-
-    def add(self, *args):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(self, *args)
-
-    monkeypatch.setattr(handoff.Writer, "add", add)
-    pool = read_pool(str(samples.path("spectroscopy")))
+    pool = read_pool(str(samples.path(sample)))
     assert outcome(generate(pool, jobs=2)) == outcome(generate(pool))
 
 
