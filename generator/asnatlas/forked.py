@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import signal
 import sys
 import tempfile
-from collections.abc import Callable
-from typing import BinaryIO
+from collections.abc import Callable, Sequence
+from typing import BinaryIO, TypeVar
+
+Part = TypeVar("Part")
+Result = TypeVar("Result")
 
 
 def usable_cpus() -> int:
@@ -125,6 +129,23 @@ class Child:
                 pass
             self.pid = 0
         self.file.close()
+
+
+def share(parts: Sequence[Part], run: Callable[[Part], Result]) -> list[Result]:
+    """``[run(part) for part in parts]``: the first part here, each other one in a forked
+    child (its result pickled back). A child that fails: its part here, so an error is
+    raised here as without children."""
+    children = [Child(lambda out, part=part: pickle.dump(
+        run(part), out, protocol=pickle.HIGHEST_PROTOCOL)) for part in parts[1:]]
+    try:
+        results = [run(parts[0])] if parts else []
+        for child, part in zip(children, parts[1:], strict=True):
+            data = child.result()
+            results.append(pickle.loads(data) if data is not None else run(part))
+        return results
+    finally:
+        for child in children:
+            child.close()
 
 
 def _die_with_parent(parent: int) -> None:

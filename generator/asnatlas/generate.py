@@ -76,10 +76,18 @@ def candidate_pool(pool: Pool, cid: str, ctype: str,
     `rows_by_value` (ASN_CANDIDATE text -> row indices) saves scanning every row per
     candidate; the text match is the same.
     """
-    label = candidate_text(cid, ctype)
     if rows_by_value is None:
         rows_by_value = _rows_by_candidate_text_cached(pool)
-    indices = sorted(i for text, rows in rows_by_value.items() if cid in text for i in rows)
+    return _relabelled(pool, _candidate_indices(rows_by_value, cid), cid, ctype)
+
+
+def _candidate_indices(rows_by_value: dict[str, list[int]], cid: str) -> list[int]:
+    return sorted(i for text, rows in rows_by_value.items() if cid in text for i in rows)
+
+
+def _relabelled(pool: Pool, indices: list[int], cid: str, ctype: str
+                ) -> list[tuple[int, dict]]:
+    label = candidate_text(cid, ctype)
     return [(index, {**pool.rows[index], "asn_candidate": label}) for index in indices]
 
 
@@ -275,15 +283,19 @@ class _CandidatePasses:
         self.version_id = version_id
         self.shortcuts = shortcuts
         self.rows_by_text = _rows_by_candidate_text(pool)
+        self.indices: dict[str, list[int]] = {}  # candidate id -> its rows (one scan each)
         self.start_caches: dict[tuple[int, ...], StartCache] = {}
         self.kept_by_type: dict[tuple[str, bool], tuple[int, ...]] = {}
 
-    def size(self, cid: str) -> int:
-        """How many rows the candidate's pass offers."""
-        return sum(len(rows) for text, rows in self.rows_by_text.items() if cid in text)
+    def rows_of(self, cid: str) -> list[int]:
+        """The pool rows the candidate's pass offers (see `candidate_pool`)."""
+        found = self.indices.get(cid)
+        if found is None:
+            found = self.indices[cid] = _candidate_indices(self.rows_by_text, cid)
+        return found
 
     def run(self, cid: str, ctype: str) -> list[Asn]:
-        rows = candidate_pool(self.pool, cid, ctype, self.rows_by_text)
+        rows = _relabelled(self.pool, self.rows_of(cid), cid, ctype)
         every = cid.startswith("a")
         kept = self.kept_by_type.get((ctype, every))
         if kept is None:
@@ -328,11 +340,11 @@ def _jobs_for(work: list[tuple[str, str]], passes: _CandidatePasses, discovery_r
     """How many processes to share the passes among (1 when workers would not pay)."""
     from asnatlas import forked
 
-    total = sum(passes.size(cid) for cid, _ctype in work) + discovery_rows * _DISCOVERY_COST
     jobs = min(jobs, len(work) + (1 if discovery_rows else 0))
-    if jobs < 2 or total < PARALLEL_MIN_ROWS or not forked.can_fork():
+    if jobs < 2 or not forked.can_fork():
         return 1
-    return jobs
+    total = sum(len(passes.rows_of(cid)) for cid, _ctype in work)
+    return jobs if total + discovery_rows * _DISCOVERY_COST >= PARALLEL_MIN_ROWS else 1
 
 
 def _in_workers(work: list[tuple[str, str]], jobs: int, passes: _CandidatePasses,

@@ -316,17 +316,9 @@ def _write_staged(new_dir: str, items: list[tuple[str, Text]], jobs: int) -> Non
     if jobs < 2 or len(items) < PARALLEL_MIN_FILES or not forked.can_fork():
         _write_files(new_dir, items)
         return
-    parts = [items[k::jobs] for k in range(jobs)]  # interleaved: similar sizes
-    children = [forked.Child(lambda _out, part=part: _write_files(new_dir, part))
-                for part in parts[1:]]
-    try:
-        _write_files(new_dir, parts[0])
-        for child, part in zip(children, parts[1:], strict=True):
-            if child.result() is None:  # a helper failed: its files here (its error, if any)
-                _write_files(new_dir, part)
-    finally:
-        for child in children:
-            child.close()
+    # Interleaved parts: similar sizes. A helper that fails leaves its files to this process.
+    forked.share([items[k::jobs] for k in range(jobs)],
+                 lambda part: _write_files(new_dir, part))
 
 
 def _write_files(new_dir: str, items: list[tuple[str, Text]]) -> None:

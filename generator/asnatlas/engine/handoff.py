@@ -64,7 +64,6 @@ class Writer:
     """Writes candidate passes' associations to a worker's output, one pass at a time."""
 
     def __init__(self, out: BinaryIO, shared: Shared) -> None:
-        self.out = out
         self.pickler = _Pickler(out, shared)
 
     def add(self, number: int, cid: str, asns: list[Asn]) -> None:

@@ -27,7 +27,6 @@ The explanation assumes the generator's default mode (every candidate, then disc
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -520,25 +519,8 @@ def explain_pool(pool: Pool, generated: Generated, rows: list[int] | None = None
         return [then(explainer.explain(i, rule)) for i in indices]
     size = -(-len(indices) // jobs)
     parts = [indices[start:start + size] for start in range(0, len(indices), size)]
-
-    def worker(part: list[int]):
-        def work(out) -> None:
-            pickle.dump([then(explainer.explain(i, rule)) for i in part], out,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        return work
-
-    children = [forked.Child(worker(part)) for part in parts[1:]]
-    try:
-        out = [then(explainer.explain(i, rule)) for i in parts[0]]
-        for child, part in zip(children, parts[1:], strict=True):
-            data = child.result()
-            # A worker that failed: its part here (and its error, if it has one).
-            out.extend(pickle.loads(data) if data is not None
-                       else [then(explainer.explain(i, rule)) for i in part])
-        return out
-    finally:
-        for child in children:
-            child.close()
+    done = forked.share(parts, lambda part: [then(explainer.explain(i, rule)) for i in part])
+    return [shaped for part in done for shaped in part]
 
 
 def _itself(explanation: ExposureExplanation) -> ExposureExplanation:

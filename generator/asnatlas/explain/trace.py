@@ -95,7 +95,9 @@ _MISSING = object()
 
 
 def cache_key(item: dict, columns: tuple[tuple[str, Any], ...]) -> tuple:
-    """What of `columns` decided a probe of `item`: values, set states or pattern matches."""
+    """What of `columns` decided a probe of `item`: values, set states or pattern matches.
+
+    The definition; the explainer uses its fast form, `key_function`."""
     key = []
     for column, mode in columns:
         value = item.get(column)
@@ -106,16 +108,8 @@ def cache_key(item: dict, columns: tuple[tuple[str, Any], ...]) -> tuple:
         elif mode is PRESENCE:
             key.append(True)
         else:
-            verdict = _VERDICTS.get((value, mode))
-            if verdict is None:
-                if len(_VERDICTS) > 100_000:
-                    _VERDICTS.clear()
-                verdict = _VERDICTS[value, mode] = meets(value, list(mode))
-            key.append(verdict)
+            key.append(meets(value, list(mode)))
     return tuple(key)
-
-
-_VERDICTS: dict[tuple, bool] = {}  # (value, patterns) -> whether it meets one (speed only)
 
 
 def key_function(columns: tuple[tuple[str, Any], ...]) -> Callable[[dict], tuple]:
