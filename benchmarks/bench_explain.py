@@ -25,6 +25,9 @@ from asnatlas.explain import explain_pool
 from asnatlas.generate import generate
 from asnatlas.pool import read_pool
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_generate import fresh_bytecode  # noqa: E402  (sibling script, not a package)
+
 REPO = Path(__file__).resolve().parents[1]
 MEGA = REPO.parent / "shared" / "conformance" / "pools" / "mega_pool.csv"
 TARGET_SECONDS = 1.5
@@ -64,6 +67,7 @@ def main(argv: list[str]) -> int:
     paths = args.pools or ([MEGA] if MEGA.is_file() else
                            [samples.path(n) for n in samples.names()])
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(fresh_bytecode())
     for path in paths:
         for jobs in args.jobs:
             walls = [whole_command(path, jobs) for _ in range(args.repeat)]

@@ -324,7 +324,7 @@ def _writable(kept: Iterable[int], rules: list[Rule], items: list[dict]) -> tupl
     def values(column: str) -> set[str]:
         return {value for item in items if (value := item.get(column)) is not None}
 
-    return tuple(i for i in kept if can_write(rules[i], values))
+    return tuple(i for i in kept if not rules[i].needs or can_write(rules[i], values))
 
 
 #: Below this much work (pool rows offered, summed over passes) one process is faster

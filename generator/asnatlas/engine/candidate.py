@@ -131,10 +131,12 @@ class Asn:
         conditions only, and never changes them (their states become shared and
         read-only, `constraints.freeze`)."""
         states = self.matcher.states
-        for node in self.rule.nodes:
-            state = states[node.id]
+        kept = [None] * len(states)
+        for i in _named_positions(self.rule):
+            state = states[i]
             if state is not None:
-                states[node.id] = None if node.name is None else freeze(state)
+                kept[i] = freeze(state)
+        self.matcher.states = kept
         self.member_keys = set()
         self.filename_log = []
 
@@ -315,10 +317,9 @@ class Asn:
     def _is_tso(self, item: Item) -> bool:
         if not checks.is_science_pointing(item):
             return False
-        try:
-            is_tso = self.node("is_tso").value == "t"
-        except KeyError:
-            is_tso = False
+        node = self.rule.by_name.get("is_tso")
+        is_tso = (node is not None and not isinstance(node, Group)
+                  and self.matcher.state(node).value == "t")
         return (
             is_tso
             or checks.value_of(item, "tsovisit") == "t"
@@ -381,6 +382,16 @@ class Asn:
         except KeyError:
             return ""
         return "" if subarray == "full" else subarray
+
+
+def _named_positions(rule: Rule) -> tuple[int, ...]:
+    """Positions of the rule's named leaves (what finalisation reads), cached per rule."""
+    found = rule.__dict__.get("_named_positions")
+    if found is None or found[0] is not rule.nodes:
+        found = rule.__dict__["_named_positions"] = (rule.nodes, tuple(
+            node.id for node in rule.nodes
+            if node.name is not None and not isinstance(node, Group)))
+    return found[1]
 
 
 def _is_coron(item: Item) -> bool:

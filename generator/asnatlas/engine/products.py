@@ -8,6 +8,7 @@ fills in per source, exactly as DMS writes them.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -29,9 +30,26 @@ def science_root(asn: Asn) -> str:
     science = asn.members_by_type("science")
     if not science:
         return UNDEFINED
-    path = PurePosixPath(science[0]["expname"])
-    stem = str(path.parent / path.stem) if str(path.parent) != "." else path.stem
-    return remove_suffix(stem)
+    return _root_of(science[0]["expname"])
+
+
+@lru_cache(maxsize=4096)
+def _root_of(expname: str) -> str:
+    # Cached: a Level 2 product is renamed after every member, from the same first one.
+    return remove_suffix(path_stem(expname))
+
+
+def path_stem(name: str) -> str:
+    """``PurePosixPath(name)`` without its last suffix, as text (``a/b.fits`` -> ``a/b``).
+
+    A name without a folder (all of a pool's) is cut by string operations, as pathlib
+    does (a test proves them equal); other names go through pathlib, which normalises.
+    """
+    if "/" not in name and name not in ("", "."):
+        dot = name.rfind(".")
+        return name[:dot] if 0 < dot < len(name) - 1 else name
+    path = PurePosixPath(name)
+    return str(path.parent / path.stem) if str(path.parent) != "." else path.stem
 
 
 def _parts(asn: Asn) -> dict[str, str]:

@@ -85,6 +85,8 @@ class StartCache:
         self.by_raw: dict[tuple, tuple[int, ...]] = {}  # raw key -> positions
         # Columns read by value, with the patterns compared to them; columns read by presence.
         self.columns: tuple[tuple[tuple[str, tuple], ...], tuple[str, ...]] | None = None
+        # What `_Starters._raw_key` reads (see there), derived from `columns`.
+        self.raw_columns: tuple[tuple, tuple, tuple] | None = None
         self.verdicts: dict[str, dict[str, tuple[bool, ...]]] = {}  # column -> value -> ...
 
 
@@ -117,18 +119,25 @@ class _Starters:
             self.shared.columns = (
                 tuple((column, tuple(patterns[column])) for column in sorted(patterns)),
                 tuple(sorted(by_presence - set(patterns))))
-        by_value, by_presence = self.shared.columns
-        self.relabelled = tuple((c, p) for c, p in by_value if c in _RELABELLED)
-        self.columns = tuple(sorted(
-            {c for c, _ in by_value if c not in _RELABELLED} | set(by_presence)
-            | set(MEMBER_TYPE_COLUMNS)))
+        if self.shared.raw_columns is None:
+            by_value, by_presence = self.shared.columns
+            columns = tuple(sorted(
+                {c for c, _ in by_value if c not in _RELABELLED} | set(MEMBER_TYPE_COLUMNS)))
+            # Columns read only for whether they are set: by that alone in the key (their
+            # values, e.g. exposure numbers, differ on nearly every row).
+            self.shared.raw_columns = (
+                columns, tuple(c for c in by_presence if c not in columns),
+                tuple((c, p) for c, p in by_value if c in _RELABELLED))
+        self.columns, self.presence, self.relabelled = self.shared.raw_columns
         self.verdicts = self.shared.verdicts
         self.cache: dict[tuple, list[Rule]] = {}
 
     def _raw_key(self, item: Item) -> tuple:
         """A cheap key that decides every entry check: the raw values of the columns they
-        read (and of the member type's), except relabelled columns, by pattern verdicts."""
-        key = tuple(map(item.get, self.columns))
+        read by value (and of the member type's), whether the others are set, and
+        relabelled columns by pattern verdicts."""
+        get = item.get
+        key = (*map(get, self.columns), *[get(c) in EMPTY for c in self.presence])
         for column, patterns in self.relabelled:
             key += (self._verdict(column, patterns, item.get(column)),)
         return key

@@ -329,6 +329,29 @@ def _frozen(value: Any, sources: Any, unique: bool, found: Any, matched: bool,
     return made
 
 
+def _record_test(state: NodeState, value: Any, source_value: Any, named: bool) -> bool:
+    """A satisfied test: fix its value (`unique`), record it (named tests); whether a
+    value names read (fixed or matched values) changed."""
+    changed = False
+    if state.unique:
+        if value is None or value is not source_value and not value == source_value:
+            changed = True
+        state.value = source_value
+    if named:
+        if state.found is _NO_VALUES:
+            state.found = {}
+        try:
+            key = state.value
+            if key not in state.found:
+                state.found[key] = None
+                changed = True
+        except TypeError:  # unhashable (an item): kept by identity
+            if id(state.value) not in state.found:
+                state.found[id(state.value)] = None
+                changed = True
+    return changed
+
+
 class Matcher:
     """Evaluates a rule's tree for one association, recording changes so they can be undone.
 
@@ -454,7 +477,8 @@ class Matcher:
         record = node.name is not None and escaped not in state.found
         if record or state.unique or not state.matched:
             self._save(node, state)  # may duplicate the creation record: harmless
-            self.changes += 1
+            if record or state.unique:  # names read matched and fixed values only
+                self.changes += 1
             if record:  # matched values are only ever looked up by name
                 if state.found is _NO_VALUES:
                     state.found = {}
@@ -479,16 +503,7 @@ class Matcher:
             satisfied = test(state.value, source_value)
         state.matched = satisfied
         if satisfied:
-            self.changes += 1
-            if state.unique:
-                state.value = source_value
-            if node.name is not None:  # matched values are only ever looked up by name
-                if state.found is _NO_VALUES:
-                    state.found = {}
-                try:
-                    state.found[state.value] = None
-                except TypeError:  # unhashable (an item): kept by identity
-                    state.found[id(state.value)] = None
+            self.changes += _record_test(state, state.value, source_value, node.name is not None)
         reprocess = []
         if (satisfied and node.reprocess_on_match) or (not satisfied and node.reprocess_on_fail):
             reprocess.append(Reprocess([item], node.work_over, node.reprocess_rules))
@@ -680,6 +695,8 @@ def _compile_attr(node: Attr) -> Evaluate:
     def attr(m: Matcher, item: Item) -> tuple[bool, Any]:
         states = m.states
         state = states[nid]
+        if state is None and first_plain:
+            return first(m, item)
         saved = state is None
         if saved:
             state = states[nid] = NodeState(node)
@@ -720,8 +737,10 @@ def _compile_attr(node: Attr) -> Evaluate:
                     record = named and escaped not in state.found
                     unique = state.unique
                     if record or unique or not state.matched:
-                        m.undo.append((nid, state.snapshot()))
-                        m.changes += 1
+                        if not saved:  # a state made just now is undone by removing it
+                            m.undo.append((nid, state.snapshot()))
+                        if record or unique:  # names read matched and fixed values only
+                            m.changes += 1
                         if record:
                             if state.found is _NO_VALUES:
                                 state.found = {}
@@ -742,6 +761,41 @@ def _compile_attr(node: Attr) -> Evaluate:
                 m.undo.append((nid, state.snapshot()))
             state.matched = matched
         return matched, reprocess
+
+    # The first offer to a condition with no fixed pattern (a new association): its
+    # state is made whole at once (what `attr` does, without the steps that cannot apply).
+    first_plain = onlyif is None and not evaluate and node.value is None
+    sources, unique = node.sources, node.unique
+
+    def first(m: Matcher, item: Item) -> tuple[bool, Any]:
+        for column in sources:
+            value = item.get(column)
+            if value is not None and value not in EMPTY:
+                break
+        else:
+            state = m.states[nid] = NodeState(node)
+            m.undo.append((nid, None))
+            state.matched = unset_matches
+            return unset_matches, _NONE
+        state = m.states[nid] = NodeState(node)
+        m.undo.append((nid, None))
+        if undefined:
+            return False, _NONE
+        escaped = _escape(value)
+        if named:
+            state.found = {escaped: None}
+        if unique:
+            state.value = escaped
+            state.sources = _one(column)
+            state.unique = False
+            state.literal = _lowered(value)
+            m.fixed += 1
+        if named or unique:
+            m.changes += 1
+        state.matched = True
+        if again is not None:
+            return True, [Reprocess([item], again, None, only_on_match)]
+        return True, _NONE
 
     if len(node.sources) != 1 or evaluate or onlyif is not None or again is not None:
         return attr
@@ -808,16 +862,7 @@ def _compile_test(node: Test) -> Evaluate:
             satisfied = value == source_value if test is None else test(value, source_value)
         state.matched = satisfied
         if satisfied:
-            m.changes += 1
-            if state.unique:
-                state.value = source_value
-            if named:
-                if state.found is _NO_VALUES:
-                    state.found = {}
-                try:
-                    state.found[state.value] = None
-                except TypeError:  # unhashable (an item): kept by identity
-                    state.found[id(state.value)] = None
+            m.changes += _record_test(state, value, source_value, named)
         if (satisfied and on_match) or (not satisfied and on_fail):
             return satisfied, [Reprocess([item], work_over, rules)]
         return satisfied, _NONE

@@ -1,0 +1,47 @@
+"""The string fast paths of product-root naming equal their definitions (pathlib, the regex)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from asnatlas.conventions.suffixes import KNOWN_SUFFIXES, remove_suffix, remove_suffix_by_regex
+from asnatlas.engine.products import path_stem
+
+# Names built from pieces that matter: separators, dots, slashes, known suffixes, newlines.
+_PIECES = st.sampled_from(["_", "-", ".", "/", "\n", "a", "jw01234", "nrca1", "fits", "",
+                           " ", "é", "K", *KNOWN_SUFFIXES[:40], "rate", "cal", "x1d",
+                           "ami-oi", "align_refs"])
+NAMES = st.lists(_PIECES, max_size=8).map("".join) | st.text(max_size=30)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAMES)
+@example("jw01234001001_02101_00001_nrca1_rate")
+@example("a_rate_cal")
+@example("_cal")
+@example("a_cal\n")
+@example("a-ami-oi")
+@example("x_")
+def test_remove_suffix_equals_the_regex(name):
+    assert remove_suffix(name) == remove_suffix_by_regex(name)
+
+
+def _stem_by_pathlib(name: str) -> str:
+    path = PurePosixPath(name)
+    return str(path.parent / path.stem) if str(path.parent) != "." else path.stem
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAMES)
+@example("")
+@example(".")
+@example("..")
+@example(".hidden")
+@example("a.")
+@example("a.b.c")
+@example("dir//a.fits")
+def test_path_stem_equals_pathlib(name):
+    assert path_stem(name) == _stem_by_pathlib(name)
