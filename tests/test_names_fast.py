@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from asnatlas.conventions.suffixes import KNOWN_SUFFIXES, remove_suffix, remove_suffix_by_regex
+from asnatlas.engine.candidate import split_level1b
 from asnatlas.engine.products import path_stem
 
 # Names built from pieces that matter: separators, dots, slashes, known suffixes, newlines.
@@ -45,3 +47,22 @@ def _stem_by_pathlib(name: str) -> str:
 @example("dir//a.fits")
 def test_path_stem_equals_pathlib(name):
     assert path_stem(name) == _stem_by_pathlib(name)
+
+
+_LEVEL1B_PIECES = st.sampled_from(["_uncal", ".", "fits", "_", "a", "\n", "", "x", "_uncal.",
+                                   "jw01234001001_02101_00001_nrca1", "/", "uncal"])
+LEVEL1B_NAMES = st.lists(_LEVEL1B_PIECES, max_size=7).map("".join) | st.text(max_size=20)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(LEVEL1B_NAMES)
+@example("a_uncal.fits")
+@example("_uncal.fits")
+@example("a_uncal.")
+@example("a_uncal.fits_uncal.")
+@example("a_uncal.b_uncal.c")
+@example("a_uncal.fits\nb")
+def test_split_level1b_equals_the_regex(name):
+    match = re.match(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)", name)
+    expected = None if match is None else (match["path"], match["extension"])
+    assert split_level1b(name) == expected

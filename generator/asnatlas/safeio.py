@@ -289,23 +289,26 @@ def _commit(folder: Path, staging: Path, items: list[tuple[str, Text]], jobs: in
     backup.mkdir()
     new_dir, folder_dir = os.fspath(new), os.fspath(folder)
     _write_staged(new_dir, items, jobs)
+    # The journal lists every name before the first move: undoing a name not moved yet
+    # does nothing (its staged file is still there, and it has no backup), so a kill at
+    # any point is undone from it by the next run.
     with open(staging / _JOURNAL, "w", encoding="utf-8") as journal:
-        for moved, (name, _text) in enumerate(items):
-            if _before_move is not None:
-                _before_move(moved)
-            # Journal first: a kill after this line is undone from it by the next run.
-            journal.write(name + "\n")
-            journal.flush()
-            target = os.path.join(folder_dir, name)
-            try:
+        journal.write("".join(name + "\n" for name, _text in items))
+    with os.scandir(folder_dir) as entries:
+        present = {entry.name for entry in entries}  # looked at closer below
+    for moved, (name, _text) in enumerate(items):
+        if _before_move is not None:
+            _before_move(moved)
+        target = os.path.join(folder_dir, name)
+        status = None
+        if name in present:
+            with contextlib.suppress(FileNotFoundError):
                 status = os.lstat(target)
-            except FileNotFoundError:
-                status = None
-            if status is not None:
-                if stat.S_ISDIR(status.st_mode):
-                    raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", target)
-                _keep(Path(target), backup / name)
-            os.replace(os.path.join(new_dir, name), target)
+        if status is not None:
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", target)
+            _keep(Path(target), backup / name)
+        os.replace(os.path.join(new_dir, name), target)
     (staging / _DONE).touch()
 
 

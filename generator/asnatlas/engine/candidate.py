@@ -311,20 +311,19 @@ class Asn:
 
     def use_integrations(self, item: Item) -> bool:
         """Coronagraphy, AMI and time series are calibrated per integration (``*ints``)."""
-        coron = self.rule.coron_ints and _is_coron(item)
-        return coron or _is_ami(item) or self._is_tso(item)
-
-    def _is_tso(self, item: Item) -> bool:
-        if not checks.is_science_pointing(item):
+        get = item.get
+        coron, ami, science, tso = _integration_facts(
+            get("pntgtype"), get("exp_type"), get("subarray"), get("pupil"), get("detector"),
+            get("tsovisit"))
+        if (self.rule.coron_ints and coron) or ami:
+            return True
+        if not science:
             return False
         node = self.rule.by_name.get("is_tso")
-        is_tso = (node is not None and not isinstance(node, Group)
-                  and self.matcher.state(node).value == "t")
-        return (
-            is_tso
-            or checks.value_of(item, "tsovisit") == "t"
-            or checks.value_of(item, "exp_type") in TSO_EXP_TYPES
-        )
+        if node is not None and not isinstance(node, Group) \
+                and self.matcher.state(node).value == "t":
+            return True
+        return tso
 
     # --- validity ------------------------------------------------------------------------
 
@@ -394,6 +393,21 @@ def _named_positions(rule: Rule) -> tuple[int, ...]:
     return found[1]
 
 
+@lru_cache(maxsize=4096)
+def _integration_facts(pntgtype: str | None, exp_type: str | None, subarray: str | None,
+                       pupil: str | None, detector: str | None, tsovisit: str | None
+                       ) -> tuple[bool, bool, bool, bool]:
+    """What `Asn.use_integrations` reads of an exposure, from the six columns it reads:
+    coronagraphy, AMI, a science pointing, a time series by its own columns (cached:
+    pools repeat a few combinations many times)."""
+    item = {column: value for column, value in (
+        ("pntgtype", pntgtype), ("exp_type", exp_type), ("subarray", subarray),
+        ("pupil", pupil), ("detector", detector), ("tsovisit", tsovisit)) if value is not None}
+    tso = (checks.value_of(item, "tsovisit") == "t"
+           or checks.value_of(item, "exp_type") in TSO_EXP_TYPES)
+    return _is_coron(item), _is_ami(item), checks.is_science_pointing(item), tso
+
+
 def _is_coron(item: Item) -> bool:
     if not checks.is_science_pointing(item):
         return False
@@ -429,20 +443,39 @@ def _direct_image_opt_element(item: Item) -> str:
     return "-".join(sorted(parts, key=str.lower)) or "clear"
 
 
+def split_level1b(name: str) -> tuple[str, str] | None:
+    """``(path, extension)`` of a Level 1b name (``a_uncal.fits`` -> ``("a", ".fits")``),
+    None for other names.
+
+    The regex's greedy path makes it the last ``_uncal.`` after the first character that
+    has a character after it; found with string searches (a test proves it equal to the
+    regex, which names with a newline still take).
+    """
+    if "\n" in name:
+        match = _LEVEL1B.match(name)
+        return None if match is None else (match["path"], match["extension"])
+    at = name.rfind("_uncal.")
+    while at >= 1:
+        if len(name) > at + 7:
+            return name[:at], name[at + 6:]
+        at = name.rfind("_uncal.", 0, at + 6)
+    return None
+
+
 def rename_to_level2a(level1b_name: str, use_integrations: bool = False) -> str:
     """``..._uncal.fits`` -> ``..._rate.fits`` (or ``_rateints``); other names unchanged."""
-    match = _LEVEL1B.match(level1b_name)
-    if match is None:
+    parts = split_level1b(level1b_name)
+    if parts is None:
         return level1b_name
     suffix = "rateints" if use_integrations else "rate"
-    return f"{match['path']}_{suffix}{match['extension']}"
+    return f"{parts[0]}_{suffix}{parts[1]}"
 
 
 def rename_to_level2(level1b_name: str, exp_type: str | None, use_integrations: bool,
                      member_exptype: str) -> str:
     """``..._uncal.fits`` -> the Stage 2 product a Stage 3 association takes as input."""
-    match = _LEVEL1B.match(level1b_name)
-    if match is None:
+    parts = split_level1b(level1b_name)
+    if parts is None:
         return level1b_name
     if member_exptype == "background":
         suffix = "x1d"
@@ -450,4 +483,4 @@ def rename_to_level2(level1b_name: str, exp_type: str | None, use_integrations: 
         suffix = "cal" if exp_type in LEVEL2B_EXP_TYPES else "rate"
     if use_integrations:
         suffix += "ints"
-    return f"{match['path']}_{suffix}{match['extension']}"
+    return f"{parts[0]}_{suffix}{parts[1]}"

@@ -315,9 +315,13 @@ def _frozen(value: Any, sources: Any, unique: bool, found: Any, matched: bool,
             literal: str | None) -> FrozenState:
     found = tuple(found)
     key = (value, sources, unique, found, matched, literal)
-    # Only text is shared: equal values of other types may differ (True == 1).
-    shared = (value is None or type(value) is str) and all(type(v) is str for v in found)
-    made = _FROZEN.get(key) if shared else None
+    # Only text is shared: equal values of other types may differ (True == 1). Only keys
+    # of text are kept, and no other value equals a text: a key found is one of text.
+    made = None
+    shared = value is None or type(value) is str
+    if shared:
+        made = _FROZEN.get(key)
+        shared = made is None and all(type(v) is str for v in found)
     if made is None:
         made = object.__new__(FrozenState)
         for name, held in zip(NodeState.__slots__, key, strict=True):
@@ -762,10 +766,10 @@ def _compile_attr(node: Attr) -> Evaluate:
             state.matched = matched
         return matched, reprocess
 
-    # The first offer to a condition with no fixed pattern (a new association): its
-    # state is made whole at once (what `attr` does, without the steps that cannot apply).
-    first_plain = onlyif is None and not evaluate and node.value is None
-    sources, unique = node.sources, node.unique
+    # The first offer to a condition (a new association): its state is made whole at
+    # once (what `attr` does, without the steps that cannot apply).
+    first_plain = onlyif is None and not evaluate and not callable(node.value)
+    sources, unique, pattern = node.sources, node.unique, node.value
 
     def first(m: Matcher, item: Item) -> tuple[bool, Any]:
         for column in sources:
@@ -779,7 +783,7 @@ def _compile_attr(node: Attr) -> Evaluate:
             return unset_matches, _NONE
         state = m.states[nid] = NodeState(node)
         m.undo.append((nid, None))
-        if undefined:
+        if undefined or (pattern is not None and not meets(value, pattern)):
             return False, _NONE
         escaped = _escape(value)
         if named:
