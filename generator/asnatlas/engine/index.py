@@ -242,11 +242,14 @@ def conditions(asn: Asn) -> Conditions | None:
     check = asn.rule.quick_fail
     if check is None:
         return [frozenset()]
-    # They depend only on the rule's check tree, the values fixed so far and a few facts of
-    # the association; associations of one configuration share them (cached).
+    # They depend only on the rule's check tree, the values fixed so far in its conditions
+    # and a few facts of the association (those its association tests read: science,
+    # candidate type); associations of one configuration share them (cached), across
+    # candidate passes too (the candidate's own condition is not part of the check).
+    states = asn.matcher.states
     key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
-           tuple((i, state.literal) for i, state in enumerate(asn.matcher.states)
-                 if state is not None and state.literal is not None),
+           tuple((i, state.literal) for i in _check_nodes(check)
+                 if (state := states[i]) is not None and state.literal is not None),
            computed_patterns(asn))
     found = _CONDITIONS.get(key, False)
     if found is False:
@@ -254,11 +257,30 @@ def conditions(asn: Asn) -> Conditions | None:
             _CONDITIONS.clear()
             _CHECKS.clear()
             _COMPUTED.clear()
+            _NODES.clear()
         found = _CONDITIONS[key] = _conditions(check, asn)
         _CHECKS[id(check)] = check  # keeps id(check) unique while cached
     return found
 
 
+def _check_nodes(check: tuple) -> tuple[int, ...]:
+    """Ids of the leaves a check reads (`_conditions` reads no other state), cached."""
+    found = _NODES.get(id(check))
+    if found is None:
+        ids = set()
+        stack = [check]
+        while stack:
+            kind, arg = stack.pop()
+            if kind in ("or", "and"):
+                stack.extend(arg)
+            else:
+                ids.add(arg.id)
+        found = _NODES[id(check)] = tuple(sorted(ids))
+        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    return found
+
+
+_NODES: dict[int, tuple[int, ...]] = {}
 _CONDITIONS: dict[tuple, Conditions | None] = {}
 _CHECKS: dict[int, tuple] = {}
 _COMPUTED: dict[int, tuple] = {}
