@@ -123,6 +123,48 @@ def test_a_kill_during_the_commit_is_undone_by_the_next_run(folder, at):
     assert (folder / "f17_asn.json").read_text() == "new 17\n"
 
 
+KILL_DURING_SHARED_COMMIT = """
+import os, signal, sys
+from asnatlas import safeio
+at = int(sys.argv[2])
+def hook(moved):
+    if moved == at:
+        os.kill(os.getpid(), signal.SIGKILL)
+safeio._before_move = hook
+files = [(f"f{n:02d}_asn.json", f"new {n}\\n") for n in range(18)]
+files += [(f"g{n:04d}_asn.json", f"more {n}\\n") for n in range(safeio.PARALLEL_MIN_FILES)]
+safeio.commit_files(sys.argv[1], files, jobs=2)
+"""
+
+
+@pytest.mark.parametrize("at", [0, 5, 250])
+def test_a_kill_during_a_commit_written_by_two_processes_is_undone(folder, at):
+    """Two writers stage their files in folders of their own: undone all the same."""
+    before = snapshot(folder)
+    assert _child(KILL_DURING_SHARED_COMMIT, str(folder), str(at)) == -signal.SIGKILL
+    staging = next(p for p in folder.iterdir() if p.name.startswith(safeio.STAGING_PREFIX))
+    assert sorted(p.name for p in (staging / "new").iterdir()) == ["0", "1"]
+    assert safeio.recover(folder) == 1
+    assert snapshot(folder) == before
+
+
+def test_a_journal_of_asnatlas_0_2_is_undone(folder):
+    """A staging folder left by a killed run of the previous layout (files staged in
+    new/, the journal naming them alone) is undone by this version."""
+    before = snapshot(folder)
+    staging = folder / (safeio.STAGING_PREFIX + "old")
+    (staging / "new").mkdir(parents=True)
+    (staging / "backup").mkdir()
+    os.link(folder / "f00_asn.json", staging / "backup" / "f00_asn.json")
+    (staging / "moved").write_text("moved in\n")  # moved, replacing an old file
+    os.replace(staging / "moved", folder / "f00_asn.json")
+    (folder / "f01_asn.json").write_text("moved in\n")  # moved, new
+    (staging / "new" / "f02_asn.json").write_text("not moved yet\n")
+    (staging / "journal").write_text("f00_asn.json\nf01_asn.json\nf02_asn.json\n")
+    assert safeio.recover(folder) == 1
+    assert snapshot(folder) == before
+
+
 def test_the_next_commit_undoes_a_killed_one_itself(folder):
     assert _child(KILL_DURING_COMMIT, str(folder), "12") == -signal.SIGKILL
     safeio.commit_files(folder, [("other_asn.json", "x\n")])

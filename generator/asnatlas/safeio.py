@@ -199,12 +199,15 @@ def _rollback(staging: Path, folder: Path) -> None:
     the same as doing it once."""
     journal = staging / _JOURNAL
     try:
-        names = journal.read_text("utf-8").splitlines()
+        lines = journal.read_text("utf-8").splitlines()
     except FileNotFoundError:
-        names = []
-    for name in reversed(names):
-        if not name:
+        lines = []
+    for line in reversed(lines):
+        if not line:
             continue
+        # "PART/NAME": staged in new/PART/ (a plain NAME: new/, as asnatlas 0.2 wrote it).
+        part, _, name = line.rpartition("/")
+        staged = staging / _NEW / part / name if part else staging / _NEW / name
         backup = staging / _BACKUP / name
         if backup.exists():
             # The backup stays until the staging folder goes: a rollback killed half-way
@@ -214,7 +217,7 @@ def _rollback(staging: Path, folder: Path) -> None:
                 os.unlink(restored)
             _keep(backup, restored)
             os.replace(restored, folder / name)
-        elif not (staging / _NEW / name).exists():
+        elif not staged.exists():
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / name)
 
@@ -288,12 +291,12 @@ def _commit(folder: Path, staging: Path, items: list[tuple[str, Text]], jobs: in
     new.mkdir()
     backup.mkdir()
     new_dir, folder_dir = os.fspath(new), os.fspath(folder)
-    _write_staged(new_dir, items, jobs)
-    # The journal lists every name before the first move: undoing a name not moved yet
-    # does nothing (its staged file is still there, and it has no backup), so a kill at
-    # any point is undone from it by the next run.
+    parts = _write_staged(new_dir, items, jobs)
+    # The journal lists every file before the first move: undoing one not moved yet does
+    # nothing (its staged file is still there, and it has no backup), so a kill at any
+    # point is undone from it by the next run.
     with open(staging / _JOURNAL, "w", encoding="utf-8") as journal:
-        journal.write("".join(name + "\n" for name, _text in items))
+        journal.write("".join(f"{i % parts}/{name}\n" for i, (name, _text) in enumerate(items)))
     with os.scandir(folder_dir) as entries:
         present = {entry.name for entry in entries}  # looked at closer below
     for moved, (name, _text) in enumerate(items):
@@ -308,20 +311,33 @@ def _commit(folder: Path, staging: Path, items: list[tuple[str, Text]], jobs: in
             if stat.S_ISDIR(status.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", target)
             _keep(Path(target), backup / name)
-        os.replace(os.path.join(new_dir, name), target)
+        os.replace(os.path.join(new_dir, str(moved % parts), name), target)
     (staging / _DONE).touch()
 
 
-def _write_staged(new_dir: str, items: list[tuple[str, Text]], jobs: int) -> None:
-    """Every file into the staging folder, by ``jobs`` processes when there are many."""
+def _write_staged(new_dir: str, items: list[tuple[str, Text]], jobs: int) -> int:
+    """Every file into the staging folder, by ``jobs`` processes when there are many;
+    returns the number of parts P: file ``i`` is in ``new_dir/(i % P)/``.
+
+    Each process writes into a folder of its own: creating files in one folder is
+    serialised by the kernel (two processes in one folder were no faster than one).
+    """
     from asnatlas import forked
 
+    parts = jobs
     if jobs < 2 or len(items) < PARALLEL_MIN_FILES or not forked.can_fork():
-        _write_files(new_dir, items)
-        return
-    # Interleaved parts: similar sizes. A helper that fails leaves its files to this process.
-    forked.share([items[k::jobs] for k in range(jobs)],
-                 lambda part: _write_files(new_dir, part))
+        parts = 1
+    folders = [os.path.join(new_dir, str(k)) for k in range(parts)]
+    for folder in folders:
+        os.mkdir(folder)
+    if parts == 1:
+        _write_files(folders[0], items)
+    else:
+        # Interleaved parts: similar sizes. A helper that fails leaves its files to this
+        # process.
+        forked.share([(folders[k], items[k::parts]) for k in range(parts)],
+                     lambda part: _write_files(*part))
+    return parts
 
 
 def _write_files(new_dir: str, items: list[tuple[str, Text]]) -> None:
