@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -132,3 +133,20 @@ def test_table_and_verdict_read_rows_per_process_count():
                for line in lines)
     assert any("synthetic_10000 -j2 < 2.5 s" in line and "-> met" in line for line in lines)
     assert any("synthetic_10000 -j1 < 2.5 s" in line and "NOT met" in line for line in lines)
+
+
+instructions = _load("bench_instructions")
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None,
+                    reason="valgrind is not installed (bench_instructions.py counts with it)")
+def test_instruction_counts_are_repeatable_and_count_the_generate_alone(tmp_path):
+    """Two counts of one small generate agree closely; generate costs instructions."""
+    from asnatlas import samples
+
+    pool = Path(samples.path("imaging"))
+    root = Path(__file__).resolve().parents[1] / "generator"
+    first = instructions.generate_cost(root, pool)
+    second = instructions.generate_cost(root, pool)
+    assert first > 1_000_000
+    assert abs(first - second) / first < 0.01

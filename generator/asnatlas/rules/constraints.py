@@ -488,11 +488,7 @@ class Matcher:
                     state.found = {}
                 state.found[escaped] = None
             if state.unique:
-                state.value = escaped
-                state.sources = _one(source)
-                state.unique = False
-                state.literal = _lowered(text)
-                self.fixed += 1
+                _fix(self, state, escaped, source, text)
             state.matched = True
         if node.reprocess is not None:
             reprocess.append(Reprocess([item], node.reprocess, None, node.only_on_match))
@@ -688,6 +684,16 @@ def _empty_group(m: Matcher, item: Item) -> tuple[bool, Any]:
     return False, _NONE
 
 
+def _fix(m: Matcher, state: NodeState, escaped: str, source: str, text: str) -> None:
+    """A member fixes a unique condition's value: its text (`escaped`, and lower-cased in
+    `literal`), read from one column from now on."""
+    state.value = escaped
+    state.sources = _one(source)
+    state.unique = False
+    state.literal = _lowered(text)
+    m.fixed += 1
+
+
 def _compile_attr(node: Attr) -> Evaluate:
     nid = node.id
     unset_matches = not (node.required and not node.undefined)
@@ -750,11 +756,7 @@ def _compile_attr(node: Attr) -> Evaluate:
                                 state.found = {}
                             state.found[escaped] = None
                         if unique:
-                            state.value = escaped
-                            state.sources = _one(source)
-                            state.unique = False
-                            state.literal = _lowered(text)
-                            m.fixed += 1
+                            _fix(m, state, escaped, source, text)
                         state.matched = True
                     if again is not None:
                         reprocess = [*reprocess,
@@ -789,11 +791,7 @@ def _compile_attr(node: Attr) -> Evaluate:
         if named:
             state.found = {escaped: None}
         if unique:
-            state.value = escaped
-            state.sources = _one(column)
-            state.unique = False
-            state.literal = _lowered(value)
-            m.fixed += 1
+            _fix(m, state, escaped, column, value)
         if named or unique:
             m.changes += 1
         state.matched = True
