@@ -449,15 +449,15 @@ def profile(pool: Path, repeat: int) -> list[str]:
     return lines
 
 
-def fresh_bytecode() -> str:
-    """Compile the package's byte code and let the runs use it, as an installed package
-    does: with PYTHONDONTWRITEBYTECODE set (or stale byte code), every run would compile
-    the changed modules again (tens of milliseconds on mega_pool)."""
+def fresh_bytecode(source_root: Path = REPO / "generator") -> str:
+    """Compile the package's byte code under `source_root` and let the runs use it, as an
+    installed package does: with PYTHONDONTWRITEBYTECODE set (or stale byte code), every
+    run would compile the changed modules again (tens of milliseconds on mega_pool)."""
     import compileall
 
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    ok = compileall.compile_dir(REPO / "generator" / "asnatlas", quiet=1)
-    return f"byte code: compiled under {REPO / 'generator'} ({'ok' if ok else 'FAILED'})"
+    ok = compileall.compile_dir(source_root / "asnatlas", quiet=1)
+    return f"byte code: compiled under {source_root} ({'ok' if ok else 'FAILED'})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,6 @@ example:
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import re
 import shutil
@@ -30,7 +29,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_synthetic_pool import write_pool  # noqa: E402  (sibling script, not a package)
+from bench_generate import fresh_bytecode  # noqa: E402  (sibling scripts, not a package)
+from make_synthetic_pool import write_pool  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MEGA = REPO.parent / "shared" / "conformance" / "pools" / "mega_pool.csv"
@@ -52,7 +52,6 @@ def instructions(source_root: Path, pool: Path, what: str) -> int:
     """Instructions of one child run (valgrind's total), with `source_root` first on the
     path."""
     env = {**os.environ, "PYTHONPATH": str(source_root), "PYTHONHASHSEED": "0"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          sys.executable, "-c", _CHILD, str(pool), what],
@@ -64,7 +63,7 @@ def instructions(source_root: Path, pool: Path, what: str) -> int:
 
 
 def generate_cost(source_root: Path, pool: Path) -> int:
-    compileall.compile_dir(source_root / "asnatlas", quiet=1)
+    fresh_bytecode(source_root)
     return instructions(source_root, pool, "generate") - instructions(source_root, pool, "setup")
 
 

@@ -98,15 +98,21 @@ def _child(code: str, *args: str, wait: bool = True) -> subprocess.Popen | int:
     return process.returncode
 
 
+# argv: folder, move to be killed at, and optionally a process count: with 2, enough more
+# files that two processes write them.
 KILL_DURING_COMMIT = """
 import os, signal, sys
 from asnatlas import safeio
 at = int(sys.argv[2])
+jobs = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 def hook(moved):
     if moved == at:
         os.kill(os.getpid(), signal.SIGKILL)
 safeio._before_move = hook
-safeio.commit_files(sys.argv[1], [(f"f{n:02d}_asn.json", f"new {n}\\n") for n in range(18)])
+files = [(f"f{n:02d}_asn.json", f"new {n}\\n") for n in range(18)]
+if jobs > 1:
+    files += [(f"g{n:04d}_asn.json", f"more {n}\\n") for n in range(safeio.PARALLEL_MIN_FILES)]
+safeio.commit_files(sys.argv[1], files, jobs=jobs)
 """
 
 
@@ -123,32 +129,18 @@ def test_a_kill_during_the_commit_is_undone_by_the_next_run(folder, at):
     assert (folder / "f17_asn.json").read_text() == "new 17\n"
 
 
-KILL_DURING_SHARED_COMMIT = """
-import os, signal, sys
-from asnatlas import safeio
-at = int(sys.argv[2])
-def hook(moved):
-    if moved == at:
-        os.kill(os.getpid(), signal.SIGKILL)
-safeio._before_move = hook
-files = [(f"f{n:02d}_asn.json", f"new {n}\\n") for n in range(18)]
-files += [(f"g{n:04d}_asn.json", f"more {n}\\n") for n in range(safeio.PARALLEL_MIN_FILES)]
-safeio.commit_files(sys.argv[1], files, jobs=2)
-"""
-
-
 @pytest.mark.parametrize("at", [0, 5, 250])
 def test_a_kill_during_a_commit_written_by_two_processes_is_undone(folder, at):
     """Two writers stage their files in folders of their own: undone all the same."""
     before = snapshot(folder)
-    assert _child(KILL_DURING_SHARED_COMMIT, str(folder), str(at)) == -signal.SIGKILL
+    assert _child(KILL_DURING_COMMIT, str(folder), str(at), "2") == -signal.SIGKILL
     staging = next(p for p in folder.iterdir() if p.name.startswith(safeio.STAGING_PREFIX))
     assert sorted(p.name for p in (staging / "new").iterdir()) == ["0", "1"]
     assert safeio.recover(folder) == 1
     assert snapshot(folder) == before
 
 
-def test_a_journal_of_asnatlas_0_2_is_undone(folder):
+def test_a_journal_of_the_previous_layout_is_undone(folder):
     """A staging folder left by a killed run of the previous layout (files staged in
     new/, the journal naming them alone) is undone by this version."""
     before = snapshot(folder)

@@ -205,7 +205,7 @@ def _rollback(staging: Path, folder: Path) -> None:
     for line in reversed(lines):
         if not line:
             continue
-        # "PART/NAME": staged in new/PART/ (a plain NAME: new/, as asnatlas 0.2 wrote it).
+        # "PART/NAME": staged in new/PART/ (a plain NAME: in new/, as earlier builds wrote).
         part, _, name = line.rpartition("/")
         staged = staging / _NEW / part / name if part else staging / _NEW / name
         backup = staging / _BACKUP / name

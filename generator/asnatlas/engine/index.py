@@ -196,10 +196,7 @@ def computed_patterns(asn: Asn) -> tuple:
     check = asn.rule.quick_fail
     if check is None:
         return ()
-    nodes = _COMPUTED.get(id(check))
-    if nodes is None:
-        nodes = _COMPUTED[id(check)] = _computed_nodes(check)
-        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    nodes = _leaves(check)[1]
     if not nodes:
         return ()
     states = asn.matcher.states
@@ -211,16 +208,25 @@ def computed_patterns(asn: Asn) -> tuple:
     return tuple(out)
 
 
-def _computed_nodes(check: tuple) -> tuple:
-    found = []
-    stack = [check]
-    while stack:
-        kind, arg = stack.pop()
-        if kind in ("or", "and"):
-            stack.extend(arg)
-        elif kind == "attr" and callable(arg.value):
-            found.append(arg)
-    return tuple(sorted(found, key=lambda node: node.id))
+def _leaves(check: tuple) -> tuple[tuple[int, ...], tuple]:
+    """What a check reads, cached per check: the ids of its leaves (`_conditions` reads no
+    other state), and its conditions computed from the association, in id order."""
+    found = _LEAVES.get(id(check))
+    if found is None:
+        leaves = []
+        stack = [check]
+        while stack:
+            kind, arg = stack.pop()
+            if kind in ("or", "and"):
+                stack.extend(arg)
+            else:
+                leaves.append((kind, arg))
+        leaves.sort(key=lambda leaf: leaf[1].id)
+        found = _LEAVES[id(check)] = (
+            tuple(sorted({arg.id for _kind, arg in leaves})),
+            tuple(arg for kind, arg in leaves if kind == "attr" and callable(arg.value)))
+        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    return found
 
 
 def _by_order(asn: Asn) -> int:
@@ -248,7 +254,7 @@ def conditions(asn: Asn) -> Conditions | None:
     # candidate passes too (the candidate's own condition is not part of the check).
     states = asn.matcher.states
     key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
-           tuple((i, state.literal) for i in _check_nodes(check)
+           tuple((i, state.literal) for i in _leaves(check)[0]
                  if (state := states[i]) is not None and state.literal is not None),
            computed_patterns(asn))
     found = _CONDITIONS.get(key, False)
@@ -256,34 +262,15 @@ def conditions(asn: Asn) -> Conditions | None:
         if len(_CONDITIONS) > 100_000:
             _CONDITIONS.clear()
             _CHECKS.clear()
-            _COMPUTED.clear()
-            _NODES.clear()
+            _LEAVES.clear()
         found = _CONDITIONS[key] = _conditions(check, asn)
         _CHECKS[id(check)] = check  # keeps id(check) unique while cached
     return found
 
 
-def _check_nodes(check: tuple) -> tuple[int, ...]:
-    """Ids of the leaves a check reads (`_conditions` reads no other state), cached."""
-    found = _NODES.get(id(check))
-    if found is None:
-        ids = set()
-        stack = [check]
-        while stack:
-            kind, arg = stack.pop()
-            if kind in ("or", "and"):
-                stack.extend(arg)
-            else:
-                ids.add(arg.id)
-        found = _NODES[id(check)] = tuple(sorted(ids))
-        _CHECKS[id(check)] = check  # keeps id(check) unique while cached
-    return found
-
-
-_NODES: dict[int, tuple[int, ...]] = {}
 _CONDITIONS: dict[tuple, Conditions | None] = {}
 _CHECKS: dict[int, tuple] = {}
-_COMPUTED: dict[int, tuple] = {}
+_LEAVES: dict[int, tuple[tuple[int, ...], tuple]] = {}
 
 
 def _conditions(check: tuple, asn: Asn) -> Conditions | None:
