@@ -17,7 +17,6 @@ holds the output's lock, so any it finds are left by a run that was killed.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import functools
@@ -373,6 +372,8 @@ _AT_FDCWD = -100
 
 @functools.cache
 def _renameat2():
+    import ctypes  # here: only site builds swap folders, and ctypes takes ms to import
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         function = libc.renameat2
@@ -396,6 +397,8 @@ def exchange(a: str | os.PathLike, b: str | os.PathLike) -> bool:
                       os.fsencode(os.fspath(b)), _RENAME_EXCHANGE)
     if result == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False

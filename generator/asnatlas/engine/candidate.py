@@ -18,6 +18,7 @@ from asnatlas.conventions.vocabulary import (
     NRC_CORON_UNMASKED_DETECTORS,
     TSO_EXP_TYPES,
 )
+from asnatlas.engine.products import product_name
 from asnatlas.errors import UnknownValue, required
 from asnatlas.rules import Rule, checks
 from asnatlas.rules.constraints import (
@@ -221,8 +222,6 @@ class Asn:
         return match, reprocess
 
     def _init_hook(self, item: Item) -> None:
-        from asnatlas.engine.products import product_name
-
         if self.rule.level == 2:
             # The reference reads both columns unconditionally here (and fails without).
             self.data["target"] = required(item, "targetid")
@@ -251,8 +250,6 @@ class Asn:
             self._note_member(item["filename"])
             self._update_validity(member)
             self._update_degraded(member)
-            from asnatlas.engine.products import product_name
-
             self.current_product["name"] = product_name(self)
         else:
             self._update_validity(member)
@@ -266,8 +263,6 @@ class Asn:
             self.filename_log.append(filename)
 
     def _update_lv3(self, item: Item, member: Member | None = None) -> None:
-        from asnatlas.engine.products import product_name
-
         self._update_degraded(member)
         if self.data["program"] == "noprogram":
             self.data["program"] = _program_text(item.get("program", ""))

@@ -20,6 +20,12 @@ from asnatlas.rules.constraints import equal as _equal  # a local `equal` exists
 PRESENT = ""  # condition value meaning "the column is set" (to anything)
 UNSET = "-"  # condition mode and value meaning "the column is not set"
 MATCHES = "~"  # condition mode: the column's value matches the pattern that follows
+# An optional condition passes when its column is not set: one condition each, not an
+# alternative for "unset" beside the other (k optional conditions made 2^k alternatives,
+# each a path in the trie to walk and fill).
+EQUAL_OR_UNSET = "=?"  # mode: the column's value is the condition's, or it is not set
+MATCHES_OR_UNSET = "~?"  # mode: the column's value matches the pattern, or it is not set
+_ANY = object()  # an item's key part for EQUAL_OR_UNSET when unset: every value's branch
 MEMBER_TYPE = "@member_type"  # a virtual column: the exposure's DMS member type
 _MAX_ALTERNATIVES = 32
 
@@ -127,7 +133,9 @@ class ConditionIndex:
                 part = known(column, False)
                 if part is False:
                     part = parts[column] = _key_part(item, column)
-                if part is not None:
+                if part is _ANY:
+                    stack.extend(by_value.values())
+                elif part is not None:
                     child = by_value.get(part)
                     if child is not None:
                         push(child)
@@ -168,8 +176,9 @@ def _condition_order(condition: tuple) -> tuple:
     return (_COLUMN_ORDER.get(column[0], len(_COLUMN_ORDER)), repr(column))
 
 
-def _key_part(item: Item, column: tuple) -> str | None:
-    """The item's part of an index key for one condition column (None: cannot meet it)."""
+def _key_part(item: Item, column: tuple) -> str | object | None:
+    """The item's part of an index key for one condition column (None: cannot meet it;
+    `_ANY`: meets it whatever the condition's value)."""
     name, mode = column[0], column[1]
     if name == MEMBER_TYPE:
         value: str | None = member_type_of(item) or "<unknown>"
@@ -180,9 +189,13 @@ def _key_part(item: Item, column: tuple) -> str | None:
     if mode == UNSET:
         return UNSET if value is None else None
     if value is None:
-        return None
-    if mode == MATCHES:
-        return PRESENT if meets(value, column[2]) else None
+        if mode == EQUAL_OR_UNSET:
+            return _ANY
+        return PRESENT if mode == MATCHES_OR_UNSET else None
+    if mode == MATCHES or mode == MATCHES_OR_UNSET:
+        pattern = column[2]  # a list of patterns is kept as a tuple (hashable)
+        return PRESENT if meets(value, list(pattern) if type(pattern) is tuple
+                                else pattern) else None
     return PRESENT if mode == PRESENT else value
 
 
@@ -249,13 +262,14 @@ def conditions(asn: Asn) -> Conditions | None:
     if check is None:
         return [frozenset()]
     # They depend only on the rule's check tree, the values fixed so far in its conditions
-    # and a few facts of the association (those its association tests read: science,
-    # candidate type); associations of one configuration share them (cached), across
-    # candidate passes too (the candidate's own condition is not part of the check).
+    # and the column each was fixed from (FILTER or BAND, say), and a few facts of the
+    # association (those its association tests read: science, candidate type);
+    # associations of one configuration share them (cached), across candidate passes too
+    # (the candidate's own condition is not part of the check).
     states = asn.matcher.states
     key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
-           tuple((i, state.literal) for i in _leaves(check)[0]
-                 if (state := states[i]) is not None and state.literal is not None),
+           *[(i, state.literal, state.sources) for i in _leaves(check)[0]
+             if (state := states[i]) is not None and state.literal is not None],
            computed_patterns(asn))
     found = _CONDITIONS.get(key, False)
     if found is False:
@@ -324,15 +338,13 @@ def _conditions(check: tuple, asn: Asn) -> Conditions | None:
         value = value(asn)
     fixed = state is not None and state.literal is not None  # fixed by a member
     if fixed:
-        equal = frozenset({((column, "="), _literal(value))})
         # An optional condition also passes when the column is not set.
-        unset = [] if arg.required else [frozenset({((column, UNSET), UNSET)})]
-        return [equal, *unset, *exempt]
+        mode = "=" if arg.required else EQUAL_OR_UNSET
+        return [frozenset({((column, mode), _literal(value))}), *exempt]
     if value is not None:  # a fixed pattern (e.g. an EXP_TYPE list): index by its verdict
         pattern = tuple(value) if isinstance(value, list) else value
-        matches = frozenset({((column, MATCHES, pattern), PRESENT)})
-        unset = [] if arg.required else [frozenset({((column, UNSET), UNSET)})]
-        return [matches, *unset, *exempt]
+        mode = MATCHES if arg.required else MATCHES_OR_UNSET
+        return [frozenset({((column, mode, pattern), PRESENT)}), *exempt]
     if arg.required:
         return [frozenset({((column, PRESENT), PRESENT)}), *exempt]
     return [frozenset()]

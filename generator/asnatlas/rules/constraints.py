@@ -799,18 +799,18 @@ def _compile_attr(node: Attr) -> Evaluate:
             return True, [Reprocess([item], again, None, only_on_match)]
         return True, _NONE
 
-    if len(node.sources) != 1 or evaluate or onlyif is not None or again is not None:
+    if evaluate or onlyif is not None or again is not None:
         return attr
-    column = node.sources[0]
 
     def plain_attr(m: Matcher, item: Item) -> tuple[bool, Any]:
-        # The common case, decided without `attr`: one column, and a state that this
-        # exposure leaves as it is (the value fixed by a member again, or unset again).
+        # The common case, decided without `attr`: one column to read (the node's only
+        # one, or the one a member fixed), and a state that this exposure leaves as it is
+        # (the value fixed by a member again, or unset again).
         state = m.states[nid]
-        if state is not None:
-            value = item.get(column)
+        if state is not None and len(sources := state.sources) == 1:
+            value = item.get(sources[0])
             if value is None or value in EMPTY:
-                if state.matched is unset_matches and state.sources[0] == column:
+                if state.matched is unset_matches:
                     return unset_matches, _NONE
             elif (value == state.literal and state.matched and not undefined
                   and (not named or state.value in state.found)):
