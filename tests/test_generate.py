@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CONFORMANCE, SAMPLES_EXPECTED, conformance_pools, corpus_params
 
+from asnatlas import generate as generate_module
 from asnatlas import samples
 from asnatlas.generate import generate
 from asnatlas.pool import read_pool
@@ -89,6 +90,18 @@ def test_shortcuts_change_nothing(pool_path):
     slow = generate(pool, version_id=VERSION, shortcuts=False)
     assert [a.filename for a in fast.associations] == [a.filename for a in slow.associations]
     assert [a.to_json() for a in fast.associations] == [a.to_json() for a in slow.associations]
+
+
+@pytest.mark.parametrize("pool_path", _small_pools(), ids=lambda p: Path(p).stem)
+def test_shared_states_change_nothing(pool_path, monkeypatch):
+    """Large pools' finished associations share their states (`Asn.compact`, read-only
+    once shared): the same files and member rows as with states of their own."""
+    pool = read_pool(str(pool_path))
+    own = generate(pool, version_id=VERSION)
+    monkeypatch.setattr(generate_module, "SHARE_STATES_MIN_ROWS", 0)
+    shared = generate(pool, version_id=VERSION)
+    assert [(a.filename, a.to_json(), a.member_rows) for a in shared.associations] == \
+        [(a.filename, a.to_json(), a.member_rows) for a in own.associations]
 
 
 def test_member_rows_point_at_the_exposures():

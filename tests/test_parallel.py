@@ -85,6 +85,16 @@ def test_workers_in_every_mode(name, mode, always_fork):
     assert outcome(generate(pool, jobs=2, **mode)) == outcome(generate(pool, **mode))
 
 
+@pytest.mark.parametrize("name", samples.names())
+def test_workers_hand_back_shared_states(name, always_fork, monkeypatch):
+    """Large pools' finished associations share read-only states: a worker's pickled
+    associations come back the same."""
+    pool = read_pool(str(samples.path(name)))
+    alone = outcome(generate(pool, version_id=VERSION))
+    monkeypatch.setattr(generate_module, "SHARE_STATES_MIN_ROWS", 0)
+    assert outcome(generate(pool, version_id=VERSION, jobs=2)) == alone
+
+
 def test_workers_on_a_large_program(synthetic_pool):
     """Without forcing: a 1,500-row program is large enough for workers by default."""
     pool = read_pool(str(synthetic_pool))

@@ -225,6 +225,7 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
                     break
 
     passes = _CandidatePasses(pool, base_rules, version_id, shortcuts)
+    share = passes.share_states
     total = len(work) + (1 if discover else 0)
     discovering = [i for i, rule in enumerate(base_rules) if can_be_valid(rule, DISCOVERED.type)]
     if shortcuts:
@@ -234,7 +235,8 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
     def discovery() -> list[Asn]:
         if progress:
             progress("discovery", total, total)
-        return run(pool.rows, discovery_ruleset, version_id, pool.name, shortcuts=shortcuts)
+        return run(pool.rows, discovery_ruleset, version_id, pool.name, shortcuts=shortcuts,
+                   share_states=share)
 
     jobs = _jobs_for(work, passes, len(pool.rows) if discover else 0, jobs)
     if jobs > 1:
@@ -282,6 +284,7 @@ class _CandidatePasses:
         self.base_rules = base_rules
         self.version_id = version_id
         self.shortcuts = shortcuts
+        self.share_states = len(pool.rows) >= SHARE_STATES_MIN_ROWS
         self.rows_by_text = _rows_by_candidate_text(pool)
         self.indices: dict[str, list[int]] = {}  # candidate id -> its rows (one scan each)
         self.start_caches: dict[tuple[int, ...], StartCache] = {}
@@ -309,7 +312,7 @@ class _CandidatePasses:
         # Passes over the same base rules share what their entry checks learnt.
         starts = self.start_caches.setdefault(kept, StartCache())
         found = run(items, ruleset, self.version_id, self.pool.name,
-                    shortcuts=self.shortcuts, starts=starts)
+                    shortcuts=self.shortcuts, starts=starts, share_states=self.share_states)
         _point_members_at_pool_rows(found, {id(item): index for index, item in rows},
                                     self.pool)
         return found
@@ -326,6 +329,11 @@ def _writable(kept: Iterable[int], rules: list[Rule], items: list[dict]) -> tupl
 
     return tuple(i for i in kept if not rules[i].needs or can_write(rules[i], values))
 
+
+#: From this many pool rows on, finished associations share their states (`Asn.compact`):
+#: 115 MB less at 40,000 rows (385 MB), for about 3 % more instructions, which smaller
+#: pools need not pay (10,000 rows stay under 150 MB either way).
+SHARE_STATES_MIN_ROWS = 20_000
 
 #: Below this much work (pool rows offered, summed over passes) one process is faster
 #: than forking workers and handing their associations back.

@@ -127,16 +127,16 @@ class Asn:
         self._acid_cache = (len(found), acid)
         return acid
 
-    def compact(self) -> None:
+    def compact(self, share: bool = True) -> None:
         """Free what only matching needs, once matching is over: finalisation reads named
-        conditions only, and never changes them (their states become shared and
-        read-only, `constraints.freeze`)."""
+        conditions only, and never changes them; with `share`, their states become
+        shared and read-only (`constraints.freeze`: less memory on large pools)."""
         states = self.matcher.states
         kept = [None] * len(states)
         for i in _named_positions(self.rule):
             state = states[i]
             if state is not None:
-                kept[i] = freeze(state)
+                kept[i] = freeze(state) if share else state
         self.matcher.states = kept
         self.member_keys = set()
         self.filename_log = []

@@ -216,12 +216,14 @@ def run(
     *,
     shortcuts: bool = True,
     starts: StartCache | None = None,
+    share_states: bool = True,
 ) -> list[Asn]:
     """All associations the ruleset makes from the items (not finalised).
 
     `shortcuts` off evaluates every rule's tree in full for every offer (no entry checks,
     no index, no compiled trees): slower, same result, which a test checks. `starts`
     shares what entry checks learnt between passes over copies of the same rules.
+    `share_states`: finished associations share equal states (`Asn.compact`; memory).
     """
     associations: list[Asn] = []
     index = ConditionIndex(shortcuts)
@@ -282,7 +284,7 @@ def run(
                 on_item()
         first = False
     for asn in associations:
-        asn.compact()
+        asn.compact(share_states)
     return associations
 
 
