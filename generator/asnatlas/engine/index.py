@@ -179,13 +179,31 @@ def _condition_order(condition: tuple) -> tuple:
 def _key_part(item: Item, column: tuple) -> str | object | None:
     """The item's part of an index key for one condition column (None: cannot meet it;
     `_ANY`: meets it whatever the condition's value)."""
-    name, mode = column[0], column[1]
+    name = column[0]
     if name == MEMBER_TYPE:
-        value: str | None = member_type_of(item) or "<unknown>"
-    else:
-        value = item.get(name)
-        if value is not None:
-            value = None if value in EMPTY else value.lower()
+        return _part_of(member_type_of(item) or "<unknown>", column)
+    # Per column, from the raw value: every pass offers copies of the same rows again.
+    value = item.get(name)
+    known = _PARTS.get(column)
+    if known is None:
+        if len(_PARTS) > 10_000:
+            _PARTS.clear()
+        known = _PARTS[column] = {}
+    part = known.get(value, False)
+    if part is False:
+        if len(known) > 10_000:
+            known.clear()
+        part = known[value] = _part_of(
+            None if value is None or value in EMPTY else value.lower(), column)
+    return part
+
+
+_PARTS: dict[tuple, dict[str | None, str | object | None]] = {}
+
+
+def _part_of(value: str | None, column: tuple) -> str | object | None:
+    """`_key_part` of a value (lower-cased; None when the column is not set)."""
+    mode = column[1]
     if mode == UNSET:
         return UNSET if value is None else None
     if value is None:

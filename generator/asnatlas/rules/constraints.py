@@ -605,6 +605,7 @@ _REDUCERS = {
 
 Evaluate = Callable[[Matcher, Item], tuple[bool, Any]]
 _NONE: tuple = ()  # "no reprocess request", shared (never appended to)
+_new_state = object.__new__  # a NodeState with its fields set by the caller
 # Cached: associations fixing the same value then share one string (memory, on large pools).
 _escape = lru_cache(maxsize=65536)(re.escape)
 _lowered = lru_cache(maxsize=65536)(str.lower)
@@ -774,26 +775,37 @@ def _compile_attr(node: Attr) -> Evaluate:
     sources, unique, pattern = node.sources, node.unique, node.value
 
     def first(m: Matcher, item: Item) -> tuple[bool, Any]:
+        # The state is built here with its final fields (what `NodeState(node)` then
+        # `_fix` would set), once per condition of every new association.
+        state = _new_state(NodeState)
+        m.states[nid] = state
+        m.undo.append((nid, None))
+        state.found = _NO_VALUES
         for column in sources:
             value = item.get(column)
             if value is not None and value not in EMPTY:
                 break
         else:
-            state = m.states[nid] = NodeState(node)
-            m.undo.append((nid, None))
-            state.matched = unset_matches
+            state.value, state.sources, state.unique = pattern, sources, unique
+            state.matched, state.literal = unset_matches, None
             return unset_matches, _NONE
-        state = m.states[nid] = NodeState(node)
-        m.undo.append((nid, None))
         if undefined or (pattern is not None and not meets(value, pattern)):
+            state.value, state.sources, state.unique = pattern, sources, unique
+            state.matched, state.literal = False, None
             return False, _NONE
         escaped = _escape(value)
         if named:
             state.found = {escaped: None}
         if unique:
-            _fix(m, state, escaped, column, value)
-        if named or unique:
+            state.value, state.sources, state.unique = escaped, _one(column), False
+            state.literal = _lowered(value)
+            m.fixed += 1
             m.changes += 1
+        else:
+            state.value, state.sources, state.unique = pattern, sources, False
+            state.literal = None
+            if named:
+                m.changes += 1
         state.matched = True
         if again is not None:
             return True, [Reprocess([item], again, None, only_on_match)]
