@@ -66,3 +66,30 @@ def test_split_level1b_equals_the_regex(name):
     match = re.match(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)", name)
     expected = None if match is None else (match["path"], match["extension"])
     assert split_level1b(name) == expected
+
+
+# Candidate lists and ids from pieces that overlap: o001 inside o0012, ids inside type
+# names, quotes, brackets; texts with several rows each.
+_ID = st.lists(st.sampled_from(["o", "c", "a", "0", "1", "2", "00", "100", "'", "e"]),
+               min_size=1, max_size=4).map("".join)
+_TEXT = st.lists(st.sampled_from(["[('", "', '", "')]", "o001", "o0012", "c1000", "a3001",
+                                  "observation", "mosaic", "e", "0", "", "null", ", "]),
+                 max_size=10).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.dictionaries(_TEXT, st.lists(st.integers(0, 500), max_size=3, unique=True),
+                       max_size=6), st.lists(_ID, max_size=6))
+@example({"[('o001', 'observation')]": [0], "[('o0012', 'observation')]": [1]},
+         ["o001", "o0012"])
+def test_rows_of_candidates_equal_the_text_search(by_text, cids):
+    from asnatlas import generate as generate_module
+
+    # Rows of different texts never repeat (one text per row).
+    seen: set[int] = set()
+    by_text = {t: [i for i in rows if not (i in seen or seen.add(i))]
+               for t, rows in by_text.items()}
+    found = generate_module._indices_by_candidate(by_text, cids)
+    assert set(found) == {cid for cid in cids if cid}
+    for cid, indices in found.items():
+        assert indices == generate_module._candidate_indices(by_text, cid)

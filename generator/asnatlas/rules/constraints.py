@@ -204,8 +204,13 @@ def _test(condition: str) -> Callable[[str], bool]:
     if test is not None:
         return test
 
+    match = None  # compiled on first use (a bad pattern fails where it is used)
+
     def fallback(value: str) -> bool:
-        return _regex(condition).match(value) is not None
+        nonlocal match
+        if match is None:
+            match = _regex(condition).match
+        return match(value) is not None
 
     if (found := _CONTAINS.fullmatch(condition)) is not None:
         words = tuple(found[1].lower().split("|"))
