@@ -359,7 +359,8 @@ def _writable(kept: Iterable[int], rules: list[Rule], items: list[dict]) -> tupl
 
 #: From this many pool rows on, finished associations share their states (`Asn.compact`):
 #: 115 MB less at 40,000 rows (385 MB), for about 3 % more instructions, which smaller
-#: pools need not pay (10,000 rows stay under 150 MB either way).
+#: pools need not pay (10,000 rows stay under 150 MB either way); a worker's passes always
+#: do (see `_in_workers`).
 SHARE_STATES_MIN_ROWS = 20_000
 
 #: Below this much work (pool rows offered, summed over passes) one process is faster
@@ -395,6 +396,9 @@ def _in_workers(work: list[tuple[str, str]], jobs: int, passes: _CandidatePasses
     tasks = forked.Tasks(len(work))
 
     def worker(out) -> None:
+        # Passes handed back pickled share their states: mega_pool's pickles are 40 %
+        # smaller and take half the time to write (the parent's own need not pay it).
+        passes.share_states = True
         writer = handoff.Writer(out, shared)
         while (number := tasks.take(from_back=True)) is not None:
             cid, ctype = work[number]
