@@ -93,3 +93,33 @@ def test_rows_of_candidates_equal_the_text_search(by_text, cids):
     assert set(found) == {cid for cid in cids if cid}
     for cid, indices in found.items():
         assert indices == generate_module._candidate_indices(by_text, cid)
+
+
+_LITERAL = st.lists(st.sampled_from(["[(", "'", "o001", "c1000", "observation", ", ", ")]",
+                                     "(", ")", "[", "]", "\\", '"', " ", "-", "_", "é", "\n",
+                                     "0", ""]), max_size=12).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_LITERAL | st.text(max_size=30))
+@example("[('o001', 'observation')]")
+@example("[('o001', 'observation'), ('c1000', 'mosaic')]")
+@example("[('o-1_a', '')]")
+@example("[('o001', 'observation'),('c1000', 'mosaic')]")
+@example("[('o001', 'observation') ]")
+def test_candidate_lists_read_as_the_literal_parser(text):
+    import warnings
+    from ast import literal_eval
+
+    from asnatlas.conventions.candidates import evaluate
+
+    with warnings.catch_warnings():  # "invalid escape sequence" from the parser, both ways
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            expected = literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            expected = text
+        found = evaluate(text)
+    assert found == expected and type(found) is type(expected)
+    if isinstance(found, list):
+        assert [type(entry) for entry in found] == [type(entry) for entry in expected]

@@ -22,13 +22,13 @@ associations.
 from __future__ import annotations
 
 import re
-from ast import literal_eval
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
+from asnatlas.conventions.candidates import evaluate
 from asnatlas.conventions.vocabulary import EMPTY
 
 Item = dict  # a pool row: column -> lower-cased string
@@ -159,10 +159,7 @@ def literal(value: str) -> Any:
 
     Cached: the same candidate lists recur on many rows. Callers must not modify the result.
     """
-    try:
-        return literal_eval(value)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return value
+    return evaluate(value)
 
 
 def is_iterable(obj: Any) -> bool:
