@@ -104,6 +104,19 @@ def test_shared_states_change_nothing(pool_path, monkeypatch):
         [(a.filename, a.to_json(), a.member_rows) for a in own.associations]
 
 
+def test_scratch_keeps_the_engine_objects_and_changes_nothing():
+    """`generate(scratch=...)` (the installed command's, which exits next) leaves the
+    engine's objects in the list instead of freeing them: the same result."""
+    pool = read_pool(str(samples.path("imaging")))
+    kept: list = []
+    with_scratch = generate(pool, version_id=VERSION, scratch=kept)
+    plain = generate(pool, version_id=VERSION)
+    assert [(a.filename, a.to_json()) for a in with_scratch.associations] == \
+        [(a.filename, a.to_json()) for a in plain.associations]
+    made = kept[0][0]
+    assert len(made) >= len(plain.associations) and all(a.matcher.asn is None for a in made)
+
+
 def test_member_rows_point_at_the_exposures():
     pool = read_pool(str(samples.path("imaging")))
     result = generate(pool, version_id=VERSION)

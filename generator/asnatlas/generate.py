@@ -196,6 +196,7 @@ def generate(
     progress: Callable[[str, int, int], None] | None = None,
     shortcuts: bool = True,
     jobs: int = 1,
+    scratch: list | None = None,
 ) -> Generated:
     """Generate the associations of `pool`, as ``asn_generate`` does.
 
@@ -204,7 +205,10 @@ def generate(
     `shortcuts` off runs the engine without its pre-checks, index, compiled rule trees and
     rule skipping (`rules.can_write`): the same result, slower, for tests that prove it.
     `jobs` above 1 lets that many processes share the candidate passes of a large pool
-    (forked workers; the same result).
+    (forked workers; the same result). `scratch`: a list the engine's own objects
+    (associations under construction, caches) are appended to instead of being freed on
+    return, for a process that exits next (freeing them takes 5 ms on mega_pool, 0.12 s
+    at 40,000 rows).
     """
     if "asn_candidate" not in pool.columns:
         raise InputError("the pool has no ASN_CANDIDATE column: associations are made per "
@@ -219,7 +223,7 @@ def generate(
     gc.disable()
     try:
         return _generate(pool, version_id, candidate_ids, all_candidates, discover, dms,
-                         rules, progress, shortcuts, jobs)
+                         rules, progress, shortcuts, jobs, scratch)
     finally:
         if collecting:
             gc.enable()
@@ -228,7 +232,7 @@ def generate(
 def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | None,
               all_candidates: bool, discover: bool, dms: bool, rules: list[Rule] | None,
               progress: Callable[[str, int, int], None] | None, shortcuts: bool,
-              jobs: int) -> Generated:
+              jobs: int, scratch: list | None = None) -> Generated:
     if not discover and not all_candidates and candidate_ids is None:
         discover = all_candidates = True
     base_rules = rules if rules is not None else _default_rules()
@@ -291,6 +295,8 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
     used = {i for a in associations_out for rows in a.member_rows for i in rows}
     for asn in made:  # written out above: freed now, even with the cycle collector off
         asn.release()
+    if scratch is not None:
+        scratch.append((made, passes, associations, final))
     return Generated(
         pool_name=pool.name,
         associations=associations_out,

@@ -280,6 +280,12 @@ _ENDS_WITH_COMMAND = False
 _QUICK_EXIT = False  # set by `main` for the commands of `_NO_CYCLE_COLLECTION`
 
 
+def exits_after_command() -> bool:
+    """Whether the process ends right after this command without freeing its objects
+    (`console`): what the command made may then be left for the exit."""
+    return _QUICK_EXIT
+
+
 def console() -> None:
     """The installed ``asnatlas`` command. After `generate`, `explain` and `validate` the
     process exits without the interpreter's teardown (freeing every object of a large

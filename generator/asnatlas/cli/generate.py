@@ -8,7 +8,13 @@ import sys
 import time
 
 from asnatlas import RULES_VERSION
-from asnatlas.cli import add_jobs_argument, add_pool_arguments, read_pool_from_args, sample_path
+from asnatlas.cli import (
+    add_jobs_argument,
+    add_pool_arguments,
+    exits_after_command,
+    read_pool_from_args,
+    sample_path,
+)
 from asnatlas.errors import InputError
 from asnatlas.safetext import visible
 
@@ -86,6 +92,11 @@ def _pool_path(args) -> str:
     return args.pool
 
 
+#: The engine's objects of the run, kept until the process ends (see `generate`'s
+#: `scratch`): the command exits without freeing them one by one (`asnatlas.cli.console`).
+_SCRATCH: list = []
+
+
 def run(args) -> int:
     from asnatlas.generate import generate
 
@@ -111,6 +122,7 @@ def run(args) -> int:
         dms=args.dms,
         progress=progress,
         jobs=args.jobs,
+        scratch=_SCRATCH if exits_after_command() else None,
     )
     if show:
         print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
