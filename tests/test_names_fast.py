@@ -95,7 +95,7 @@ def test_rows_of_candidates_equal_the_text_search(by_text, cids):
         assert indices == generate_module._candidate_indices(by_text, cid)
 
 
-_LITERAL = st.lists(st.sampled_from(["[(", "'", "o001", "c1000", "observation", ", ", ")]",
+_LITERAL = st.lists(st.sampled_from(["[(", "('", "'", "o001", "c1000", "observation", ", ", ")]",
                                      "(", ")", "[", "]", "\\", '"', " ", "-", "_", "é", "\n",
                                      "0", ""]), max_size=12).map("".join)
 
@@ -107,6 +107,9 @@ _LITERAL = st.lists(st.sampled_from(["[(", "'", "o001", "c1000", "observation", 
 @example("[('o-1_a', '')]")
 @example("[('o001', 'observation'),('c1000', 'mosaic')]")
 @example("[('o001', 'observation') ]")
+@example("('o001', 'observation')")
+@example("('1000', 'unknown')")
+@example("('o001', 'observation'), ('c1000', 'mosaic')")
 def test_candidate_lists_read_as_the_literal_parser(text):
     import warnings
     from ast import literal_eval
