@@ -293,9 +293,9 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
         by_filename.setdefault(row.get("filename", ""), i)
     associations_out = [_to_association(asn, row_index, by_filename) for asn in final]
     used = {i for a in associations_out for rows in a.member_rows for i in rows}
-    for asn in made:  # written out above: freed now, even with the cycle collector off
+    for asn in made:  # written out above: freed when unused, even with the collector off
         asn.release()
-    if scratch is not None:
+    if scratch is not None:  # ... which is at the exit, for a command that ends next
         scratch.append((made, passes, associations, final))
     return Generated(
         pool_name=pool.name,
