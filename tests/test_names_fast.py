@@ -1,4 +1,5 @@
-"""The string fast paths of product-root naming equal their definitions (pathlib, the regex)."""
+"""The string fast paths of naming and candidate lists equal their definitions (pathlib, the
+regex, the text search, the literal parser)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from asnatlas.conventions.suffixes import KNOWN_SUFFIXES, remove_suffix, remove_
 from asnatlas.engine.candidate import split_level1b
 from asnatlas.engine.products import path_stem
 
+
+def _joined(pieces: list[str], most: int, least: int = 0) -> st.SearchStrategy[str]:
+    """Texts made of up to `most` of these pieces, the ones that matter to the code."""
+    return st.lists(st.sampled_from(pieces), min_size=least, max_size=most).map("".join)
+
+
 # Names built from pieces that matter: separators, dots, slashes, known suffixes, newlines.
-_PIECES = st.sampled_from(["_", "-", ".", "/", "\n", "a", "jw01234", "nrca1", "fits", "",
-                           " ", "é", "K", *KNOWN_SUFFIXES[:40], "rate", "cal", "x1d",
-                           "ami-oi", "align_refs"])
-NAMES = st.lists(_PIECES, max_size=8).map("".join) | st.text(max_size=30)
+NAMES = _joined(["_", "-", ".", "/", "\n", "a", "jw01234", "nrca1", "fits", "", " ", "é",
+                 "K", *KNOWN_SUFFIXES[:40], "rate", "cal", "x1d", "ami-oi", "align_refs"],
+                8) | st.text(max_size=30)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -49,9 +55,9 @@ def test_path_stem_equals_pathlib(name):
     assert path_stem(name) == _stem_by_pathlib(name)
 
 
-_LEVEL1B_PIECES = st.sampled_from(["_uncal", ".", "fits", "_", "a", "\n", "", "x", "_uncal.",
-                                   "jw01234001001_02101_00001_nrca1", "/", "uncal"])
-LEVEL1B_NAMES = st.lists(_LEVEL1B_PIECES, max_size=7).map("".join) | st.text(max_size=20)
+LEVEL1B_NAMES = _joined(["_uncal", ".", "fits", "_", "a", "\n", "", "x", "_uncal.",
+                         "jw01234001001_02101_00001_nrca1", "/", "uncal"],
+                        7) | st.text(max_size=20)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -70,11 +76,9 @@ def test_split_level1b_equals_the_regex(name):
 
 # Candidate lists and ids from pieces that overlap: o001 inside o0012, ids inside type
 # names, quotes, brackets; texts with several rows each.
-_ID = st.lists(st.sampled_from(["o", "c", "a", "0", "1", "2", "00", "100", "'", "e"]),
-               min_size=1, max_size=4).map("".join)
-_TEXT = st.lists(st.sampled_from(["[('", "', '", "')]", "o001", "o0012", "c1000", "a3001",
-                                  "observation", "mosaic", "e", "0", "", "null", ", "]),
-                 max_size=10).map("".join)
+_ID = _joined(["o", "c", "a", "0", "1", "2", "00", "100", "'", "e"], 4, least=1)
+_TEXT = _joined(["[('", "', '", "')]", "o001", "o0012", "c1000", "a3001", "observation",
+                 "mosaic", "e", "0", "", "null", ", "], 10)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -95,9 +99,8 @@ def test_rows_of_candidates_equal_the_text_search(by_text, cids):
         assert indices == generate_module._candidate_indices(by_text, cid)
 
 
-_LITERAL = st.lists(st.sampled_from(["[(", "('", "'", "o001", "c1000", "observation", ", ", ")]",
-                                     "(", ")", "[", "]", "\\", '"', " ", "-", "_", "é", "\n",
-                                     "0", ""]), max_size=12).map("".join)
+_LITERAL = _joined(["[(", "('", "'", "o001", "c1000", "observation", ", ", ")]", "(", ")",
+                    "[", "]", "\\", '"', " ", "-", "_", "é", "\n", "0", ""], 12)
 
 
 @settings(max_examples=3000, deadline=None)

@@ -316,13 +316,13 @@ class _CandidatePasses:
         self.shortcuts = shortcuts
         self.share_states = len(pool.rows) >= SHARE_STATES_MIN_ROWS
         self.rows_by_text = _rows_by_candidate_text(pool)
-        self.indices: dict[str, list[int]] = {}  # candidate id -> its rows
+        self.indices: dict[str, list[int]] | None = None  # candidate id -> its rows
         self.start_caches: dict[tuple[int, ...], StartCache] = {}
         self.kept_by_type: dict[tuple[str, bool], tuple[int, ...]] = {}
 
     def rows_of(self, cid: str) -> list[int]:
         """The pool rows the candidate's pass offers (see `candidate_pool`)."""
-        if not self.indices:  # every id the pool lists, in one reading of its texts
+        if self.indices is None:  # every id the pool lists, in one reading of its texts
             self.indices = _indices_by_candidate(self.rows_by_text, (
                 cid for text in self.rows_by_text for cid, _type in parse_candidates(text)))
         found = self.indices.get(cid)

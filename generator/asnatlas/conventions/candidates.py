@@ -40,7 +40,6 @@ def evaluate(text: str) -> Any:
         return text
 
 
-
 def _pair(value: Any) -> Pair | None:
     try:
         cand_id, ctype = value

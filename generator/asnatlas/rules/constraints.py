@@ -777,37 +777,29 @@ def _compile_attr(node: Attr) -> Evaluate:
     sources, unique, pattern = node.sources, node.unique, node.value
 
     def first(m: Matcher, item: Item) -> tuple[bool, Any]:
-        # The state is built here with its final fields (what `NodeState(node)` then
-        # `_fix` would set), once per condition of every new association.
+        # `NodeState(node)` without its call and type test: once per condition of every
+        # new association.
         state = _new_state(NodeState)
+        state.value, state.sources, state.unique = pattern, sources, unique
+        state.found, state.matched, state.literal = _NO_VALUES, False, None
         m.states[nid] = state
         m.undo.append((nid, None))
-        state.found = _NO_VALUES
         for column in sources:
             value = item.get(column)
             if value is not None and value not in EMPTY:
                 break
         else:
-            state.value, state.sources, state.unique = pattern, sources, unique
-            state.matched, state.literal = unset_matches, None
+            state.matched = unset_matches
             return unset_matches, _NONE
         if undefined or (pattern is not None and not meets(value, pattern)):
-            state.value, state.sources, state.unique = pattern, sources, unique
-            state.matched, state.literal = False, None
             return False, _NONE
         escaped = _escape(value)
         if named:
             state.found = {escaped: None}
         if unique:
-            state.value, state.sources, state.unique = escaped, _one(column), False
-            state.literal = _lowered(value)
-            m.fixed += 1
+            _fix(m, state, escaped, column, value)
+        if named or unique:
             m.changes += 1
-        else:
-            state.value, state.sources, state.unique = pattern, sources, False
-            state.literal = None
-            if named:
-                m.changes += 1
         state.matched = True
         if again is not None:
             return True, [Reprocess([item], again, None, only_on_match)]
