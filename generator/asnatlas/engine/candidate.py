@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import is_
 from typing import Any
 
 from asnatlas import CODE_VERSION  # who wrote the file: asnatlas, and which rules
@@ -29,6 +30,7 @@ from asnatlas.rules.constraints import (
     Reprocess,
     freeze,
 )
+from asnatlas.rules.replay import Replays, Worth
 
 # Cached: the associations of a program then share its number's text (memory).
 _program_text = lru_cache(maxsize=4096)("{:0>5s}".format)
@@ -45,6 +47,43 @@ class Acid:
 
 
 DISCOVERED = Acid("a3001", "DISCOVERED")
+
+
+class Verdict:
+    """A recorded evaluation: the verdict and, per request, (work_over, rules, only on
+    match) for the exposure evaluated."""
+
+    __slots__ = ("matched", "requests")
+
+    def __init__(self, matched: bool, requests: tuple[tuple, ...]) -> None:
+        self.matched = matched
+        self.requests = requests
+
+    def replay(self, item: Item) -> tuple[bool, list[Reprocess]]:
+        return self.matched, [Reprocess([item], *request) for request in self.requests]
+
+
+class Start:
+    """A recorded first evaluation of a new association: the verdict, the requests, and
+    the states, counters and member-type memory it left (copied into each replay)."""
+
+    __slots__ = ("counters", "original_exposure_type", "states", "verdict")
+
+    def __init__(self, verdict: Verdict, states: tuple[tuple[int, NodeState], ...],
+                 counters: tuple[int, int, int], original_exposure_type: str | None):
+        self.verdict = verdict
+        self.states = states
+        self.counters = counters  # the matcher's fixed, changes, version
+        self.original_exposure_type = original_exposure_type
+
+
+def _requests(reprocess: list[Reprocess]) -> tuple[tuple, ...]:
+    return tuple((r.work_over, r.rules, r.only_on_match) for r in reprocess)
+
+
+# What an evaluation may change on the association besides its matcher's states: the
+# member type the rule last gave (part of what replays are keyed by) and a cache.
+_MAY_CHANGE = frozenset(("original_exposure_type", "_acid_cache"))
 
 
 class Member(dict):
@@ -84,6 +123,11 @@ class Asn:
         self.member_keys: set[tuple[str, str]] = set()
         self.science_count = 0
         self._acid_cache: tuple[int, Acid] | None = None
+        # Recorded evaluations from the current state (`_check`): (state key, replays).
+        self._replays: tuple[tuple, Replays | None] | None = None
+        # Set by the engine: whether recording this rule's offers to existing associations
+        # pays (None: offers are only evaluated).
+        self.replay_worth: Worth | None = None
         self._named_at = -1  # matcher.changes when id, target and product name were set
         self.revision = 0
         data: dict[str, Any] = {
@@ -140,6 +184,8 @@ class Asn:
         self.matcher.states = kept
         self.member_keys = set()
         self.filename_log = []
+        self._replays = None
+        self.replay_worth = None
 
     def release(self) -> None:
         """Break the association's one reference cycle (its matcher's link back), once
@@ -202,11 +248,20 @@ class Asn:
 
     # --- matching --------------------------------------------------------------------------
 
-    def add(self, item: Item) -> tuple[bool, list[Reprocess]]:
-        """Offer an exposure: add it when it matches; return (matched, reprocess requests)."""
+    def add(self, item: Item, starts: tuple[Replays, Worth] | None = None
+            ) -> tuple[bool, list[Reprocess]]:
+        """Offer an exposure: add it when it matches; return (matched, reprocess requests).
+
+        `starts`: recorded first evaluations of new associations of this rule (shared by
+        the new associations of one pass) and whether recording them pays, used while this
+        association is new.
+        """
         if item["filename"] in self.item_filenames:
             return True, []
-        match, reprocess = self.matcher.check_all(self.rule.constraints, item)
+        if starts is None and not self.revision:  # a new association, not replayed
+            match, reprocess = self.matcher.check_all(self.rule.constraints, item)
+        else:
+            match, reprocess = self._check(item, starts)
         for request in reprocess:
             if request.rules is None:
                 request.rules = (self.rule,)
@@ -220,6 +275,87 @@ class Asn:
         if force is not None and self.matcher.state(force).value is not None:
             match = self.matcher.state(force).value
         return match, reprocess
+
+    def _check(self, item: Item, starts: tuple[Replays, Worth] | None
+               ) -> tuple[bool, list[Reprocess]]:
+        """The rule's verdict on the item, replayed when an evaluation from the same state
+        read the same values (`asnatlas.rules.replay`), else evaluated (and recorded).
+
+        The state an evaluation starts from is `state_key`. A new association's state is
+        the same for all of its rule's: `starts` holds theirs, with the states they left.
+        """
+        matcher = self.matcher
+        root = self.rule.constraints
+        if not matcher.compiled:
+            return matcher.check_all(root, item)
+        if not self.revision:
+            if (starts is None or matcher.version or self.science_count
+                    or self.original_exposure_type is not None or any(matcher.states)):
+                return matcher.check_all(root, item)
+            replays, worth = starts
+            start = replays.find(item)
+            if start is not None:
+                worth.hits += 1
+                for state_id, state in start.states:
+                    matcher.states[state_id] = state.copy()
+                matcher.fixed, matcher.changes, matcher.version = start.counters
+                self.original_exposure_type = start.original_exposure_type
+                return start.verdict.replay(item)
+            if not worth.record():
+                return matcher.check_all(root, item)
+            before = self._attributes()
+            match, reprocess, reads = matcher.check_recorded(root, item)
+            if reads is not None and self._changed_only(before):
+                replays.record(reads, Start(
+                    Verdict(match, _requests(reprocess)),
+                    tuple((i, state.copy()) for i, state in enumerate(matcher.states)
+                          if state is not None),
+                    (matcher.fixed, matcher.changes, matcher.version),
+                    self.original_exposure_type))
+            return match, reprocess
+        worth = self.replay_worth
+        if worth is None:
+            return matcher.check_all(root, item)
+        key = self.state_key()
+        held = self._replays
+        if held is None or held[0] != key:
+            # The first offer from a state is only evaluated: many states see one offer
+            # (mega_pool: recording every first offer cost more than replays saved).
+            self._replays = (key, None)
+            return matcher.check_all(root, item)
+        if held[1] is None:
+            held = self._replays = (key, Replays())
+        verdict = held[1].find(item)
+        if verdict is not None:
+            worth.hits += 1
+            return verdict.replay(item)
+        if not worth.record():
+            return matcher.check_all(root, item)
+        before = self._attributes()
+        match, reprocess, reads = matcher.check_recorded(root, item)
+        if reads is not None and self._changed_only(before) and key == self.state_key():
+            held[1].record(reads, Verdict(match, _requests(reprocess)))
+        return match, reprocess
+
+    def state_key(self) -> tuple:
+        """What an evaluation of the rule's tree reads of the association: its matcher's
+        states (by their `version`), whether it has its science member, the member type
+        the rule gave the last exposure (what the rules' tests read besides the states)."""
+        return self.matcher.version, self.science_count >= 1, self.original_exposure_type
+
+    def _changed_only(self, before: tuple[tuple, tuple]) -> bool:
+        """Whether the association's attributes other than `_MAY_CHANGE` are as `before`
+        (their names and values, `_attributes`)."""
+        now = self.__dict__
+        names, values = before
+        if len(now) == len(names) and all(map(is_, values, now.values())):
+            return True  # the usual case: nothing changed
+        return tuple(now) == names and all(
+            value is old or name in _MAY_CHANGE
+            for name, old, value in zip(names, values, now.values(), strict=True))
+
+    def _attributes(self) -> tuple[tuple, tuple]:
+        return tuple(self.__dict__), tuple(self.__dict__.values())
 
     def _init_hook(self, item: Item) -> None:
         if self.rule.level == 2:

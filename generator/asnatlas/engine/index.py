@@ -55,6 +55,7 @@ class ConditionIndex:
         self.by_filename: dict[str, list[Asn]] = {}
         self.logged: dict[int, int] = {}
         self.fingerprints: dict[int, tuple] = {}
+        self.states: dict[int, tuple] = {}  # Asn.state_key when last placed or refreshed
         self.buckets: dict[int, tuple[Conditions | None, list[list[Asn]]]] = {}
         self.count = 0
 
@@ -66,11 +67,16 @@ class ConditionIndex:
         self.members_changed(asn)
 
     def refresh(self, asn: Asn) -> None:
-        fingerprint = _fingerprint(asn)
-        if fingerprint != self.fingerprints.get(id(asn)):
-            for bucket in self.placed.pop(id(asn), []):
-                bucket.remove(asn)  # empty buckets stay: the same values come back often
-            self._place(asn)
+        # The conditions read only what an evaluation reads of the association: they
+        # cannot have changed while that stays the same (a member that changed nothing).
+        state = asn.state_key()
+        if state != self.states.get(id(asn)):
+            self.states[id(asn)] = state
+            fingerprint = _fingerprint(asn)
+            if fingerprint != self.fingerprints.get(id(asn)):
+                for bucket in self.placed.pop(id(asn), []):
+                    bucket.remove(asn)  # empty buckets stay: the same values come often
+                self._place(asn)
         self.members_changed(asn)
 
     def members_changed(self, asn: Asn) -> None:
@@ -81,6 +87,7 @@ class ConditionIndex:
 
     def _place(self, asn: Asn) -> None:
         self.fingerprints[id(asn)] = _fingerprint(asn)
+        self.states[id(asn)] = asn.state_key()
         alternatives = conditions(asn)
         # Associations of one configuration share their (cached) conditions: the buckets
         # they end in are found once.

@@ -26,6 +26,7 @@ from asnatlas.rules.constraints import (
     first_set,
     meets,
 )
+from asnatlas.rules.replay import Replays, Worth
 
 
 @dataclass
@@ -88,6 +89,9 @@ class StartCache:
         # What `_Starters._raw_key` reads (see there), derived from `columns`.
         self.raw_columns: tuple[tuple, tuple, tuple] | None = None
         self.verdicts: dict[str, dict[str, tuple[bool, ...]]] = {}  # column -> value -> ...
+        # Per rule (by id): whether recording its evaluations pays, for new associations
+        # and for existing ones (`asnatlas.rules.replay.Worth`).
+        self.worth: dict[int, tuple[Worth, Worth]] = {}
 
 
 class _Starters:
@@ -207,6 +211,12 @@ def _keep(request: Reprocess, current: WorkOver) -> Reprocess | None:
     return None if current not in to_rules else request
 
 
+#: From this many exposures on, a pass replays the first evaluations of its new
+#: associations (`Asn.add`): fewer exposures rarely repeat one (mega_pool's candidate
+#: passes, 4 rows on average: 18 % of them did), and recording costs more than it saves.
+REPLAY_MIN_ITEMS = 32
+
+
 def run(
     items: Iterable[Item],
     ruleset: Ruleset,
@@ -232,16 +242,26 @@ def run(
     # extra condition (which associations and their requests hold) map back to it.
     in_pass: dict[int, Rule] = {}
     base_of: dict[int, int] = {}
+    # Per rule of the pass, its new associations' first evaluations (`Asn.add`), and
+    # whether recording them and the offers to its associations pays.
+    starts_of: dict[int, tuple[Replays, Worth]] = {}
+    worth = starters.shared.worth
 
     def pass_rule(rule: Rule) -> Rule:
         used = in_pass.get(id(rule))
         if used is None:
             used = in_pass[id(rule)] = rule.with_global(ruleset.extra)
             base_of[id(used)] = id(rule)
+            kinds = worth.get(id(rule))
+            if kinds is None:
+                kinds = worth[id(rule)] = (Worth(), Worth())
+            starts_of[id(rule)] = (Replays(), kinds[0])
         return used
 
+    items = list(items)
+    replaying = shortcuts and len(items) >= REPLAY_MIN_ITEMS
     queue = _Queue()
-    queue.add(Reprocess(list(items), WorkOver.BOTH, tuple(ruleset.rules)))
+    queue.add(Reprocess(items, WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
     while (current := queue.pop()) is not None:
         allowed = current.rules or tuple(ruleset.rules)
@@ -269,11 +289,14 @@ def run(
                         continue
                     asn = Asn(pass_rule(rule), ruleset.name, version_id, pool_name,
                               shortcuts=shortcuts)
-                    matched, reprocess = asn.add(item)
+                    matched, reprocess = asn.add(
+                        item, starts_of[id(rule)] if replaying else None)
                     requests.extend(reprocess)
                     if matched:
                         associations.append(asn)
                         index.add(asn)
+                        if replaying:
+                            asn.replay_worth = worth[id(rule)][1]
                     else:
                         asn.release()  # no cycle left: freed at once
             for request in requests:

@@ -30,6 +30,7 @@ from typing import Any
 
 from asnatlas.conventions.candidates import evaluate
 from asnatlas.conventions.vocabulary import EMPTY
+from asnatlas.rules.replay import Recorder
 
 Item = dict  # a pool row: column -> lower-cased string
 
@@ -287,6 +288,32 @@ class NodeState:
         while len(self.found) > size:
             self.found.popitem()
 
+    def copy(self) -> NodeState:
+        """An equal state of its own (its matched values too)."""
+        made = _new_state(NodeState)
+        made.value, made.sources, made.unique = self.value, self.sources, self.unique
+        made.found = self.found if self.found is _NO_VALUES else dict(self.found)
+        made.matched, made.literal = self.matched, self.literal
+        return made
+
+    def disown(self, recorder: Any, item: Any) -> None:
+        """Hold `item` wherever the state holds `recorder` (its copy), itself or by id."""
+        if self.value is recorder:
+            self.value = item
+        if id(recorder) in self.found:
+            self.found = {id(item) if key == id(recorder) else key: None for key in self.found}
+
+    def is_plain(self, node: Attr | Test) -> bool:
+        """Whether the state holds only text, truth values and the node's own settings
+        (not an exposure, nor a number standing for one): what a replay may copy."""
+        return ((self.value is node.value or type(self.value) in _PLAIN)
+                and (self.sources is None or type(self.sources) is tuple)
+                and all(type(key) in _PLAIN for key in self.found)
+                and (self.literal is None or type(self.literal) is str))
+
+
+_PLAIN = (str, bool, type(None))
+
 
 class FrozenState(NodeState):
     """A leaf's state once matching is over (see `freeze`): read-only, its matched values
@@ -366,7 +393,7 @@ class Matcher:
     verdicts, requests and states (a test runs every pool both ways).
     """
 
-    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes", "compiled")
+    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes", "version", "compiled")
 
     def __init__(self, asn: Any, nodes: list[Node], compiled: bool = True):
         self.asn = asn
@@ -376,6 +403,9 @@ class Matcher:
         # Bumped whenever a matched value is recorded or fixed (never decreases): names
         # derived from matched values need recomputing only when it moved.
         self.changes = 0
+        # Bumped whenever an evaluation leaves any state changed: evaluations from one
+        # version start from the same states (what replays are keyed by).
+        self.version = 0
         # Leaf states are created when first needed: most rules reject most exposures
         # after a few conditions, so most leaves of a tried rule are never touched.
         self.states: list[NodeState | None] = [None] * len(nodes)
@@ -405,17 +435,56 @@ class Matcher:
             matched, reprocess = compiled(root)(self, item)
         else:
             matched, reprocess = self.check(root, item)
+        self._settle(matched)
+        return matched, reprocess
+
+    def _settle(self, matched: bool) -> None:
+        """End an evaluation: undo its changes if it failed, else note if it made any."""
+        undo, states = self.undo, self.states
+        self.undo = None
         if not matched:
-            for state_id, snap in reversed(self.undo):
-                state = self.states[state_id]
+            for state_id, snap in reversed(undo):
+                state = states[state_id]
                 if snap is None:
                     self.fixed -= state.literal is not None
-                    self.states[state_id] = None
+                    states[state_id] = None
                 else:
                     self.fixed -= state.literal is not None and snap[5] is None
                     state.restore(snap)
-        self.undo = None
-        return matched, reprocess
+        elif undo:
+            for state_id, snap in undo:
+                if snap is None or states[state_id].snapshot() != snap:
+                    self.version += 1
+                    return
+
+    def check_recorded(self, root: Group, item: Item
+                       ) -> tuple[bool, list[Reprocess], list[tuple] | None]:
+        """`check_all` (compiled), also returning the values the evaluation read from the
+        item, in order (`replay.Recorder`); None instead when its outcome cannot be
+        replayed from them: it used the item otherwise than by reading columns, asked for
+        other exposures than this one to be offered again, or left a state holding more
+        than text (the item itself, say: it then holds the item, not the recorder)."""
+        recorder = Recorder(item)
+        self.undo = []
+        matched, reprocess = compiled(root)(self, recorder)
+        replayable = True
+        requests = list(reprocess)
+        for request in requests:
+            if any(other is recorder for other in request.items):
+                request.items = [item if other is recorder else other
+                                 for other in request.items]
+            replayable = replayable and len(request.items) == 1 and request.items[0] is item
+        nodes, states = self.nodes, self.states
+        for state_id, _snap in self.undo:
+            # Only a test's state can hold more than text (a condition's holds the
+            # column's text, its patterns and sources).
+            node = nodes[state_id]
+            if type(node) is Test and (state := states[state_id]) is not None \
+                    and not state.is_plain(node):
+                replayable = False
+                state.disown(recorder, item)
+        self._settle(matched)
+        return matched, requests, recorder.reads() if replayable else None
 
     def check(self, node: Node, item: Item) -> tuple[bool, list[Reprocess]]:
         kind = type(node)
