@@ -102,6 +102,16 @@ def _problem_lines(browser) -> list[str]:
     return [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#asnv-problems li")]
 
 
+def _paste(browser, text: str) -> str:
+    """Put `text` in the input as a paste does; the verdict once it has changed (the text
+    before is read first: the page may have validated by the time a later read runs)."""
+    before = browser.find_element(By.ID, "asnv-verdict").text
+    browser.execute_script(
+        "const t = document.getElementById('asnv-input'); t.value = arguments[0];"
+        "t.dispatchEvent(new Event('input'));", text)
+    return _verdict(browser, before)
+
+
 def _python_verdict(path: Path) -> tuple[bool, str, list[str]]:
     problems = validate_bytes(path.read_bytes(), path.name, path=path.name)
     valid = not any(p.severity == "error" for p in problems)
@@ -168,10 +178,7 @@ def test_strict_turns_warnings_into_errors(browser, standalone_page):
     _open(browser, standalone_page)
     data = json.loads(GOOD.read_text(encoding="utf-8"))
     data["asn_tpye"] = "image3"  # an unknown key is a warning
-    browser.execute_script(
-        "const t = document.getElementById('asnv-input'); t.value = arguments[0];"
-        "t.dispatchEvent(new Event('input'));", json.dumps(data, indent=4))
-    verdict = _verdict(browser, browser.find_element(By.ID, "asnv-verdict").text)
+    verdict = _paste(browser, json.dumps(data, indent=4))
     assert verdict.startswith("Valid (exit status 0): 1 file checked: 0 errors, 1 warning")
     assert "did you mean 'asn_type'?" in _problem_lines(browser)[0]
     browser.find_element(By.ID, "asnv-strict").click()
@@ -184,10 +191,7 @@ def test_profile_dms_and_the_pipelines_minimal_association(browser, standalone_p
     minimal = {"products": [{"name": "my_mosaic", "members": [
         {"expname": "jw01234001001_02101_00001_nrca1_cal.fits", "exptype": "science"}]}],
         "notes": "an unknown key stays a warning with --profile dms"}
-    browser.execute_script(
-        "const t = document.getElementById('asnv-input'); t.value = arguments[0];"
-        "t.dispatchEvent(new Event('input'));", json.dumps(minimal, indent=4))
-    verdict = _verdict(browser, browser.find_element(By.ID, "asnv-verdict").text)
+    verdict = _paste(browser, json.dumps(minimal, indent=4))
     assert verdict == "Valid (exit status 0): 1 file checked: 0 errors, 11 warnings in 1 file"
     browser.find_element(By.ID, "asnv-dms").click()
     verdict = _verdict(browser, verdict)
@@ -203,10 +207,7 @@ def test_hostile_text_is_shown_as_text(browser, standalone_page, shots):
     _open(browser, standalone_page)
     hostile = ('{"<img src=x onerror=\\"window.pwned=1\\">": "<script>window.pwned=2</script>",'
                ' "asn_type": "<b>image3</b>", "products": []}')
-    browser.execute_script(
-        "const t = document.getElementById('asnv-input'); t.value = arguments[0];"
-        "t.dispatchEvent(new Event('input'));", hostile)
-    _verdict(browser, browser.find_element(By.ID, "asnv-verdict").text)
+    _paste(browser, hostile)
     lines = _problem_lines(browser)
     assert any("<img src=x" in line for line in lines)
     assert browser.execute_script("return window.pwned === undefined")
