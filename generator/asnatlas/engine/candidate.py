@@ -65,15 +65,13 @@ class Verdict:
 
 class Start:
     """A recorded first evaluation of a new association: the verdict, the requests, and
-    the states, counters and member-type memory it left (copied into each replay)."""
+    the matcher's states and counters (`Matcher.saved`) and the member type it left."""
 
-    __slots__ = ("counters", "original_exposure_type", "states", "verdict")
+    __slots__ = ("original_exposure_type", "saved", "verdict")
 
-    def __init__(self, verdict: Verdict, states: tuple[tuple[int, NodeState], ...],
-                 counters: tuple[int, int, int], original_exposure_type: str | None):
+    def __init__(self, verdict: Verdict, saved: tuple, original_exposure_type: str | None):
         self.verdict = verdict
-        self.states = states
-        self.counters = counters  # the matcher's fixed, changes, version
+        self.saved = saved
         self.original_exposure_type = original_exposure_type
 
 
@@ -288,30 +286,23 @@ class Asn:
         root = self.rule.constraints
         if not matcher.compiled:
             return matcher.check_all(root, item)
-        if not self.revision:
-            if (starts is None or matcher.version or self.science_count
+        if not self.revision:  # `add` gives `starts` here
+            if (matcher.version or self.science_count
                     or self.original_exposure_type is not None or any(matcher.states)):
                 return matcher.check_all(root, item)
             replays, worth = starts
             start = replays.find(item)
             if start is not None:
                 worth.hits += 1
-                for state_id, state in start.states:
-                    matcher.states[state_id] = state.copy()
-                matcher.fixed, matcher.changes, matcher.version = start.counters
+                matcher.restore_saved(start.saved)
                 self.original_exposure_type = start.original_exposure_type
                 return start.verdict.replay(item)
             if not worth.record():
                 return matcher.check_all(root, item)
-            before = self._attributes()
-            match, reprocess, reads = matcher.check_recorded(root, item)
-            if reads is not None and self._changed_only(before):
-                replays.record(reads, Start(
-                    Verdict(match, _requests(reprocess)),
-                    tuple((i, state.copy()) for i, state in enumerate(matcher.states)
-                          if state is not None),
-                    (matcher.fixed, matcher.changes, matcher.version),
-                    self.original_exposure_type))
+            match, reprocess, reads = self._recorded(item)
+            if reads is not None:
+                replays.record(reads, Start(Verdict(match, _requests(reprocess)),
+                                            matcher.saved(), self.original_exposure_type))
             return match, reprocess
         worth = self.replay_worth
         if worth is None:
@@ -331,31 +322,31 @@ class Asn:
             return verdict.replay(item)
         if not worth.record():
             return matcher.check_all(root, item)
-        before = self._attributes()
-        match, reprocess, reads = matcher.check_recorded(root, item)
-        if reads is not None and self._changed_only(before) and key == self.state_key():
+        match, reprocess, reads = self._recorded(item)
+        if reads is not None and key == self.state_key():
             held[1].record(reads, Verdict(match, _requests(reprocess)))
         return match, reprocess
+
+    def _recorded(self, item: Item) -> tuple[bool, list[Reprocess], list[tuple] | None]:
+        """`Matcher.check_recorded`, its reads None also when the evaluation changed an
+        attribute of the association other than `_MAY_CHANGE`."""
+        now = self.__dict__
+        names, values = tuple(now), tuple(now.values())
+        match, reprocess, reads = self.matcher.check_recorded(self.rule.constraints, item)
+        if reads is not None and not (len(now) == len(names)
+                                      and all(map(is_, values, now.values()))):
+            # Something changed: only what may (the usual case is nothing at all).
+            if tuple(now) != names or not all(
+                    value is old or name in _MAY_CHANGE
+                    for name, old, value in zip(names, values, now.values(), strict=True)):
+                reads = None
+        return match, reprocess, reads
 
     def state_key(self) -> tuple:
         """What an evaluation of the rule's tree reads of the association: its matcher's
         states (by their `version`), whether it has its science member, the member type
         the rule gave the last exposure (what the rules' tests read besides the states)."""
         return self.matcher.version, self.science_count >= 1, self.original_exposure_type
-
-    def _changed_only(self, before: tuple[tuple, tuple]) -> bool:
-        """Whether the association's attributes other than `_MAY_CHANGE` are as `before`
-        (their names and values, `_attributes`)."""
-        now = self.__dict__
-        names, values = before
-        if len(now) == len(names) and all(map(is_, values, now.values())):
-            return True  # the usual case: nothing changed
-        return tuple(now) == names and all(
-            value is old or name in _MAY_CHANGE
-            for name, old, value in zip(names, values, now.values(), strict=True))
-
-    def _attributes(self) -> tuple[tuple, tuple]:
-        return tuple(self.__dict__), tuple(self.__dict__.values())
 
     def _init_hook(self, item: Item) -> None:
         if self.rule.level == 2:

@@ -54,8 +54,8 @@ class ConditionIndex:
         self.placed: dict[int, list[list[Asn]]] = {}
         self.by_filename: dict[str, list[Asn]] = {}
         self.logged: dict[int, int] = {}
-        self.fingerprints: dict[int, tuple] = {}
-        self.states: dict[int, tuple] = {}  # Asn.state_key when last placed or refreshed
+        # id -> (Asn.state_key, _fingerprint) when last placed or found unchanged.
+        self.fingerprints: dict[int, tuple[tuple, tuple]] = {}
         self.buckets: dict[int, tuple[Conditions | None, list[list[Asn]]]] = {}
         self.count = 0
 
@@ -70,13 +70,14 @@ class ConditionIndex:
         # The conditions read only what an evaluation reads of the association: they
         # cannot have changed while that stays the same (a member that changed nothing).
         state = asn.state_key()
-        if state != self.states.get(id(asn)):
-            self.states[id(asn)] = state
-            fingerprint = _fingerprint(asn)
-            if fingerprint != self.fingerprints.get(id(asn)):
+        placed_at, fingerprint = self.fingerprints[id(asn)]
+        if state != placed_at:
+            if _fingerprint(asn) != fingerprint:
                 for bucket in self.placed.pop(id(asn), []):
                     bucket.remove(asn)  # empty buckets stay: the same values come often
                 self._place(asn)
+            else:
+                self.fingerprints[id(asn)] = (state, fingerprint)
         self.members_changed(asn)
 
     def members_changed(self, asn: Asn) -> None:
@@ -86,8 +87,7 @@ class ConditionIndex:
         self.logged[id(asn)] = len(asn.filename_log)
 
     def _place(self, asn: Asn) -> None:
-        self.fingerprints[id(asn)] = _fingerprint(asn)
-        self.states[id(asn)] = asn.state_key()
+        self.fingerprints[id(asn)] = (asn.state_key(), _fingerprint(asn))
         alternatives = conditions(asn)
         # Associations of one configuration share their (cached) conditions: the buckets
         # they end in are found once.

@@ -457,6 +457,19 @@ class Matcher:
                     self.version += 1
                     return
 
+    def saved(self) -> tuple:
+        """Copies of the states and the counters, for `restore_saved` into another
+        matcher of the same rule (the copies are never changed)."""
+        return (tuple((i, state.copy()) for i, state in enumerate(self.states)
+                      if state is not None), (self.fixed, self.changes, self.version))
+
+    def restore_saved(self, saved: tuple) -> None:
+        """Take the states (copies of their own) and counters of `saved`."""
+        states, counters = saved
+        for state_id, state in states:
+            self.states[state_id] = state.copy()
+        self.fixed, self.changes, self.version = counters
+
     def check_recorded(self, root: Group, item: Item
                        ) -> tuple[bool, list[Reprocess], list[tuple] | None]:
         """`check_all` (compiled), also returning the values the evaluation read from the
