@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import insort
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from asnatlas.conventions.vocabulary import EMPTY
 from asnatlas.engine.candidate import Asn
@@ -81,10 +82,17 @@ class ConditionIndex:
         self.members_changed(asn)
 
     def members_changed(self, asn: Asn) -> None:
+        log = asn.filename_log
         seen = self.logged.get(id(asn), 0)
-        for name in asn.filename_log[seen:]:
-            insort(self.by_filename.setdefault(name, []), asn, key=_by_order)
-        self.logged[id(asn)] = len(asn.filename_log)
+        if seen == len(log):
+            return
+        for name in log[seen:]:
+            holders = self.by_filename.setdefault(name, [])
+            if not holders or holders[-1].order < asn.order:
+                holders.append(asn)  # the usual case: the newest association
+            else:
+                insort(holders, asn, key=_by_order)
+        self.logged[id(asn)] = len(log)
 
     def _place(self, asn: Asn) -> None:
         self.fingerprints[id(asn)] = (asn.state_key(), _fingerprint(asn))
@@ -162,7 +170,9 @@ class _Node:
 
     def __init__(self) -> None:
         self.asns: list[Asn] = []
-        self.children: dict[tuple, dict[str, _Node]] = {}
+        # Keyed by column number (`_column_number`): an int hashes at once, a column's
+        # tuple anew at every lookup.
+        self.children: dict[int, dict[str, _Node]] = {}
 
 
 # Conditions are stored in this order of columns so that alternatives share trie prefixes.
@@ -173,8 +183,22 @@ _COLUMN_ORDER = {name: i for i, name in enumerate((
 
 @cache
 def _in_trie_order(alternative: frozenset) -> tuple:
-    """An alternative's conditions in trie order (alternatives recur: cached)."""
-    return tuple(sorted(alternative, key=_condition_order))
+    """An alternative's conditions in trie order, each column by its number (alternatives
+    recur: cached)."""
+    return tuple((_column_number(column), value)
+                 for column, value in sorted(alternative, key=_condition_order))
+
+
+_NUMBERS: dict[tuple, int] = {}
+_COLUMNS: list[tuple] = []  # column number -> column
+
+
+def _column_number(column: tuple) -> int:
+    number = _NUMBERS.get(column)
+    if number is None:
+        number = _NUMBERS[column] = len(_COLUMNS)
+        _COLUMNS.append(column)
+    return number
 
 
 @cache
@@ -183,19 +207,20 @@ def _condition_order(condition: tuple) -> tuple:
     return (_COLUMN_ORDER.get(column[0], len(_COLUMN_ORDER)), repr(column))
 
 
-def _key_part(item: Item, column: tuple) -> str | object | None:
+def _key_part(item: Item, number: int) -> str | object | None:
     """The item's part of an index key for one condition column (None: cannot meet it;
-    `_ANY`: meets it whatever the condition's value)."""
+    `_ANY`: meets it whatever the condition's value), the column by its number."""
+    column = _COLUMNS[number]
     name = column[0]
     if name == MEMBER_TYPE:
         return _part_of(member_type_of(item) or "<unknown>", column)
     # Per column, from the raw value: every pass offers copies of the same rows again.
     value = item.get(name)
-    known = _PARTS.get(column)
+    known = _PARTS.get(number)
     if known is None:
         if len(_PARTS) > 10_000:
             _PARTS.clear()
-        known = _PARTS[column] = {}
+        known = _PARTS[number] = {}
     part = known.get(value, False)
     if part is False:
         if len(known) > 10_000:
@@ -205,7 +230,7 @@ def _key_part(item: Item, column: tuple) -> str | object | None:
     return part
 
 
-_PARTS: dict[tuple, dict[str | None, str | object | None]] = {}
+_PARTS: dict[int, dict[str | None, str | object | None]] = {}
 
 
 def _part_of(value: str | None, column: tuple) -> str | object | None:
@@ -267,8 +292,7 @@ def _leaves(check: tuple) -> tuple[tuple[int, ...], tuple]:
     return found
 
 
-def _by_order(asn: Asn) -> int:
-    return asn.order
+_by_order = attrgetter("order")  # an association's creation order
 
 
 def member_type_of(item: Item) -> str | None:

@@ -141,7 +141,7 @@ class _Starters:
         read by value (and of the member type's), whether the others are set, and
         relabelled columns by pattern verdicts."""
         get = item.get
-        key = (*map(get, self.columns), *[get(c) in EMPTY for c in self.presence])
+        key = (*map(get, self.columns), *map(_is_empty, map(get, self.presence)))
         for column, patterns in self.relabelled:
             key += (self._verdict(column, patterns, item.get(column)),)
         return key
@@ -198,6 +198,9 @@ class _Starters:
                 shared.by_raw[key] = positions
             found = self.cache[key] = [self.rules[i] for i in positions]
         return found
+
+
+_is_empty = EMPTY.__contains__
 
 
 def _keep(request: Reprocess, current: WorkOver) -> Reprocess | None:
@@ -268,22 +271,22 @@ def run(
         allowed_ids = {base_of.get(id(rule), id(rule)) for rule in allowed}
         every_rule = len(allowed_ids) == len(ruleset.rules)
         for item in current.items:
-            existing: list[Asn] = []
+            joined: set[int] = set()  # base rules of the associations the item joined
             requests: list[Reprocess] = []
             if current.work_over != WorkOver.RULES:
                 for asn in index.candidates(item):
-                    if not every_rule and base_of.get(id(asn.rule), id(asn.rule)) \
-                            not in allowed_ids:
+                    base = base_of.get(id(asn.rule), id(asn.rule))
+                    if not every_rule and base not in allowed_ids:
                         continue
                     revision = asn.revision
                     matched, reprocess = asn.add(item)
                     if asn.revision != revision:
                         index.refresh(asn)
-                    requests.extend(reprocess)
+                    if reprocess:
+                        requests.extend(reprocess)
                     if matched:
-                        existing.append(asn)
+                        joined.add(base)
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
-                joined = {base_of.get(id(asn.rule), id(asn.rule)) for asn in existing}
                 for rule in starters.rules_for(item):
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
