@@ -150,3 +150,27 @@ def test_instruction_counts_are_repeatable_and_count_the_generate_alone(tmp_path
     second = instructions.generate_cost(root, pool)
     assert first > 1_000_000
     assert abs(first - second) / first < 0.01
+
+
+floor = _load("bench_floor")
+
+
+def test_floor_benchmark_writes_the_same_files_both_ways_and_measures_every_step(tmp_path,
+                                                                                  pool_path):
+    """The bare writing the floor is measured with writes exactly the files asnatlas does."""
+    pool = read_pool(str(pool_path))
+    result = generate(pool, version_id=floor.VERSION_ID)
+    files = [(asn.filename, asn.to_json().encode("utf-8")) for asn in result.associations]
+    floor.bare_write(tmp_path / "bare", files, remove=False)
+    floor.our_write(tmp_path / "ours", files, remove=False)
+    bare = {p.name: p.read_bytes() for p in (tmp_path / "bare").iterdir()}
+    ours = {p.name: p.read_bytes() for p in (tmp_path / "ours").iterdir()}
+    assert bare == ours == dict(files)
+    figures = floor.measure(pool_path, tmp_path, 1, None)
+    assert figures.pop("_files") == len(files)
+    assert set(figures) == {"read (bare split)", "read (asnatlas)", "match (asnatlas, CPU)",
+                            "JSON (asnatlas)", "files (bare open/write)",
+                            "files (asnatlas, all or nothing)"}
+    assert all(value > 0 for value in figures.values())
+    assert not (tmp_path / "bare0").exists() and not (tmp_path / "ours0").exists()
+    assert "Python 3." in floor.interpreter()

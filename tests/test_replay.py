@@ -112,6 +112,30 @@ def test_an_evaluation_keeping_the_exposure_in_a_state_is_not_replayed():
     assert len(held) == 1 and id(item) in held[0].found
 
 
+def test_restored_states_are_shared_until_an_evaluation_changes_them():
+    # A replay starts an association with the recorded states, not copies: an
+    # evaluation of that association first makes copies of its own, so the recording and
+    # every other association started from it keep theirs.
+    tree = Group((Attr(("program",), name="program"), Attr(("filter",), name="filter")))
+    first, root = _matcher(tree)
+    assert first.check_all(root, {"program": "1", "filter": "f090w"})[0]
+    saved = first.saved()
+    before = [(i, state.snapshot()) for i, state in saved[0]]
+    second = Matcher(None, first.nodes)
+    second.restore_saved(saved)
+    shared = dict(saved[0])
+    assert all(second.states[i] is shared[i] for i in shared)
+    assert not second.check_all(root, {"program": "2", "filter": "f090w"})[0]
+    assert second.check_all(root, {"program": "1", "filter": "f090w"})[0]
+    assert all(second.states[i] is not shared[i] for i in shared)
+    assert [(i, state.snapshot()) for i, state in saved[0]] == before
+    third = Matcher(None, first.nodes)
+    third.restore_saved(saved)
+    _matched, _requests, _reads = third.check_recorded(root, {"program": "1", "filter": "x"})
+    assert all(third.states[i] is not shared[i] for i in shared)
+    assert [(i, state.snapshot()) for i, state in saved[0]] == before
+
+
 def test_a_split_exposure_is_not_replayed():
     # Several candidates in one cell: the exposure is retried as copies, which replays
     # would not know how to make.

@@ -148,6 +148,9 @@ class TracingMatcher(Matcher):
 
     def __init__(self, asn: Any, nodes: list[Node], states: list):
         super().__init__(asn, nodes)
+        owner = getattr(asn, "matcher", None)
+        if owner is not None and owner.states is states:
+            owner.own_states()  # probes change states (and undo): none may be shared
         self.states = states  # shared with the association: probes read its real state
         self.outcomes: dict[int, Outcome] = {}
 

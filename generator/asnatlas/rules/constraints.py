@@ -393,7 +393,8 @@ class Matcher:
     verdicts, requests and states (a test runs every pool both ways).
     """
 
-    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes", "version", "compiled")
+    __slots__ = ("asn", "nodes", "states", "undo", "fixed", "changes", "version", "compiled",
+                 "borrowed")
 
     def __init__(self, asn: Any, nodes: list[Node], compiled: bool = True):
         self.asn = asn
@@ -410,6 +411,10 @@ class Matcher:
         # after a few conditions, so most leaves of a tried rule are never touched.
         self.states: list[NodeState | None] = [None] * len(nodes)
         self.undo: list[tuple[int, tuple | None]] | None = None
+        # States taken from `saved` without copying (`restore_saved`): shared until an
+        # evaluation would change them, copied then (most associations a replay starts
+        # are never evaluated again).
+        self.borrowed: tuple | None = None
 
     def state(self, node: Attr | Test) -> NodeState:
         """The leaf's state in this association (created on first use)."""
@@ -430,6 +435,8 @@ class Matcher:
 
     def check_all(self, root: Group, item: Item) -> tuple[bool, list[Reprocess]]:
         """Match the item; on failure undo every change made while trying."""
+        if self.borrowed is not None:
+            self.own_states()
         self.undo = []
         if self.compiled:
             matched, reprocess = compiled(root)(self, item)
@@ -464,11 +471,24 @@ class Matcher:
                       if state is not None), (self.fixed, self.changes, self.version))
 
     def restore_saved(self, saved: tuple) -> None:
-        """Take the states (copies of their own) and counters of `saved`."""
+        """Take the states and counters of `saved`: the states are shared with it until
+        an evaluation, which first makes copies of its own (`_own`)."""
         states, counters = saved
+        slots = self.states
         for state_id, state in states:
-            self.states[state_id] = state.copy()
+            slots[state_id] = state
+        self.borrowed = states
         self.fixed, self.changes, self.version = counters
+
+    def own_states(self) -> None:
+        """Copies of its own of the states `restore_saved` shared (before changing any)."""
+        if self.borrowed is None:
+            return
+        slots = self.states
+        for state_id, state in self.borrowed:
+            if slots[state_id] is state:
+                slots[state_id] = state.copy()
+        self.borrowed = None
 
     def check_recorded(self, root: Group, item: Item
                        ) -> tuple[bool, list[Reprocess], list[tuple] | None]:
@@ -477,6 +497,8 @@ class Matcher:
         replayed from them: it used the item otherwise than by reading columns, asked for
         other exposures than this one to be offered again, or left a state holding more
         than text (the item itself, say: it then holds the item, not the recorder)."""
+        if self.borrowed is not None:
+            self.own_states()
         recorder = Recorder(item)
         self.undo = []
         matched, reprocess = compiled(root)(self, recorder)
