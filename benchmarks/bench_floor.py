@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="What reading the pool, starting Python and writing the files cost on "
                     "this machine at the least, beside what asnatlas pays for each.",
-        epilog=__doc__.split("example:")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="example:" + __doc__.split("example:")[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,40000",
                         help="synthetic pool sizes in rows (default 10000,40000; empty: none)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each step (best shown)")
@@ -195,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes: not comma-separated numbers: {args.sizes!r}")
+    if any(rows < 1 for rows in sizes):
+        parser.error(f"--sizes: every size must be at least 1 row: {args.sizes!r}")
+    if args.python and shutil.which(args.python) is None:
+        parser.error(f"--python: no such interpreter: {args.python!r}")
     print(fresh_bytecode())
     print(interpreter())
     if args.python:
