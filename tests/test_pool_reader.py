@@ -137,3 +137,36 @@ def test_generated_tables_are_read_as_astropy_reads_them(tmp_path, text):
     path = tmp_path / "generated.csv"
     path.write_bytes(text.encode("utf-8"))
     assert_same_reading(str(path))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(st.text(alphabet='|," \t\x00ab-\u00e9\u2603', max_size=12)
+                      .map(str.strip), min_size=1, max_size=6),
+       delimiter=st.sampled_from(["|", ",", "\t", ";", " "]),
+       quotechar=st.sampled_from(['"', "'"]))
+def test_lines_that_split_plainly_split_as_the_csv_module_splits_them(texts, delimiter,
+                                                                         quotechar):
+    """`read_basic` splits with str.split when `splits_plainly` says so: the csv module
+    (as astropy's Basic reader runs it) gives the same values for such lines."""
+    import csv
+
+    texts = [t for t in texts if t]
+    if not texts or not pipe.splits_plainly(texts, delimiter, quotechar):
+        return
+    dialect = {"delimiter": delimiter, "quotechar": quotechar, "doublequote": True,
+               "escapechar": None, "quoting": csv.QUOTE_MINIMAL, "skipinitialspace": True}
+    assert [t.split(delimiter) for t in texts] == \
+        list(csv.reader([t + "\n" for t in texts], **dialect))
+
+
+def test_a_quote_or_a_space_after_the_delimiter_keeps_the_csv_reading():
+    assert pipe.splits_plainly(["a|b|c", "d||f"], "|", '"')
+    assert not pipe.splits_plainly(['a|"b|c"'], "|", '"')
+    assert not pipe.splits_plainly(["a| b"], "|", '"')
+    raw = pipe.read_basic(["A|B", 'x|"y|z"', "u| v"])
+    assert raw.rows == [["x", "y|z"], ["u", "v"]]
+    raw = pipe.read_basic(["A|B", "x|y", "", "# note", "u|v"])
+    assert raw.rows == [["x", "y"], ["u", "v"]] and raw.row_lines == [2, 5]
+    with pytest.raises(pipe.PipeFailure, match="row has 3 fields") as failure:
+        pipe.read_basic(["A|B", "x|y", "u|v|w"])
+    assert failure.value.line == 3

@@ -125,8 +125,17 @@ def read_basic(lines: list[str], delimiter: str = "|", quotechar: str = '"',
         raise PipeFailure(f"the header line has no {delimiter!r}-separated column names",
                           header_line)
     data_indices = used[1:]
-    reader = csv.reader([lines[i].strip() + "\n" for i in data_indices], **dialect)
     width = len(names)
+    texts = [lines[i].strip() for i in data_indices]
+    if splits_plainly(texts, delimiter, quotechar):
+        rows = [text.split(delimiter) for text in texts]
+        for values, index in zip(rows, data_indices, strict=True):
+            if len(values) != width:
+                raise PipeFailure(_width_problem(len(values), width, header_line, delimiter),
+                                  index + 1)
+        return RawTable(deduplicate(names), rows, [i + 1 for i in data_indices], header_line,
+                        False)
+    reader = csv.reader([text + "\n" for text in texts], **dialect)
     rows: list[list[str]] = []
     row_lines: list[int] = []
     consumed = 0
@@ -138,16 +147,27 @@ def read_basic(lines: list[str], delimiter: str = "|", quotechar: str = '"',
             if consumed - first > 1:
                 multiline = True
             if len(values) != width:
-                raise PipeFailure(
-                    f"row has {len(values)} fields but the header (line {header_line}) has "
-                    f"{width}; every row needs one value per column, separated by "
-                    f"{delimiter!r}", line)
+                raise PipeFailure(_width_problem(len(values), width, header_line, delimiter),
+                                  line)
             rows.append(values)  # stripped per distinct value in columns_as_reference
             row_lines.append(line)
     except csv.Error as err:
         line = data_indices[min(consumed, len(data_indices) - 1)] + 1
         raise PipeFailure(f"row cannot be split: {err}", line, fatal=True) from None
     return RawTable(deduplicate(names), rows, row_lines, header_line, multiline)
+
+
+def splits_plainly(texts: list[str], delimiter: str, quotechar: str) -> bool:
+    """Whether the csv module splits each of these (stripped) lines as ``str.split`` does:
+    when no line has the quote character, and no value starts with a space (which
+    ``skipinitialspace`` drops). ``tests/test_pool_reader.py`` proves the two equal."""
+    joined = "\n".join(texts)
+    return quotechar not in joined and delimiter + " " not in joined
+
+
+def _width_problem(fields: int, width: int, header_line: int, delimiter: str) -> str:
+    return (f"row has {fields} fields but the header (line {header_line}) has {width}; "
+            f"every row needs one value per column, separated by {delimiter!r}")
 
 
 def _position_like(line: str, delimiter: str) -> bool:
