@@ -164,11 +164,9 @@ def measure(pool: Path, work: Path, repeat: int, other: str | None) -> dict[str,
         if elsewhere is not None:
             figures[f"match under {other} (CPU)"] = elsewhere
     assocs = result.associations
-    texts: list[str] = []
     figures["JSON (asnatlas)"] = best(repeat, lambda: timed(
-        lambda: texts.__setitem__(slice(None), [asn.to_json() for asn in assocs])))
-    files = [(asn.filename, text.encode("utf-8")) for asn, text in zip(assocs, texts,
-                                                                         strict=True)]
+        lambda: [asn.to_json() for asn in assocs]))
+    files = [(asn.filename, asn.to_json().encode("utf-8")) for asn in assocs]
     figures["files (bare open/write)"] = min(bare_write(work / f"bare{i}", files)
                                              for i in range(repeat))
     figures["files (asnatlas, all or nothing)"] = min(our_write(work / f"ours{i}", files)

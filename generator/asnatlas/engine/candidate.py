@@ -179,8 +179,7 @@ class Asn:
             state = states[i]
             if state is not None:
                 kept[i] = freeze(state) if share else state
-        self.matcher.states = kept
-        self.matcher.borrowed = None  # the recorded states it shared: only `kept` is read
+        self.matcher.keep(kept)
         self.member_keys = set()
         self.filename_log = []
         self._replays = None

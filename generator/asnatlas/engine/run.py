@@ -282,8 +282,7 @@ def run(
                     matched, reprocess = asn.add(item)
                     if asn.revision != revision:
                         index.refresh(asn)
-                    if reprocess:
-                        requests.extend(reprocess)
+                    requests.extend(reprocess)
                     if matched:
                         joined.add(base)
             if current.work_over in (WorkOver.BOTH, WorkOver.RULES):

@@ -472,7 +472,7 @@ class Matcher:
 
     def restore_saved(self, saved: tuple) -> None:
         """Take the states and counters of `saved`: the states are shared with it until
-        an evaluation, which first makes copies of its own (`_own`)."""
+        an evaluation, which first makes copies of its own (`own_states`)."""
         states, counters = saved
         slots = self.states
         for state_id, state in states:
@@ -488,6 +488,12 @@ class Matcher:
         for state_id, state in self.borrowed:
             if slots[state_id] is state:
                 slots[state_id] = state.copy()
+        self.borrowed = None
+
+    def keep(self, states: list[NodeState | None]) -> None:
+        """Hold `states` from now on, none of them borrowed (`Asn.compact`: what is kept
+        once matching is over)."""
+        self.states = states
         self.borrowed = None
 
     def check_recorded(self, root: Group, item: Item
