@@ -16,8 +16,10 @@ programs of ``--sizes`` rows, the same as bench_generate.py's) it prints, best o
 - JSON: every association's text (``Asn.to_json``);
 - files: the very same names and bytes written with plain ``open``/``write`` into a fresh
   folder (no staging, no renames: less than "all or nothing" needs) against
-  ``asnatlas.safeio.commit_files`` (staged, journalled, moved into place). The file system
-  is settled (``sync``) before each, and the folders are deleted afterwards;
+  ``asnatlas.safeio.commit_files`` (into a folder it makes: written beside it, renamed into
+  place). The file system is settled (``sync``) before each; no folder is deleted before
+  the end (on ext4 without a journal, new files pay for every inode freed in the last
+  minutes: see bench_generate.py's ``measure``);
 - floor: start + bare read + bare files, what is left for everything else.
 
 ``--python OTHER_PYTHON`` also times the matching under another interpreter (same source,
@@ -100,7 +102,7 @@ def bare_read(path: Path) -> None:
     [line.split("|") for line in lines if line and not line.startswith("#")]
 
 
-def bare_write(folder: Path, files: list[tuple[str, bytes]], remove: bool = True) -> float:
+def bare_write(folder: Path, files: list[tuple[str, bytes]]) -> float:
     """Seconds to write ``files`` into the new ``folder`` with plain open/write."""
     os.sync()
     folder.mkdir()
@@ -108,22 +110,16 @@ def bare_write(folder: Path, files: list[tuple[str, bytes]], remove: bool = True
     for name, data in files:
         with open(folder / name, "wb") as handle:
             handle.write(data)
-    took = time.perf_counter() - start
-    if remove:
-        shutil.rmtree(folder)
-    return took
+    return time.perf_counter() - start
 
 
-def our_write(folder: Path, files: list[tuple[str, bytes]], remove: bool = True) -> float:
+def our_write(folder: Path, files: list[tuple[str, bytes]]) -> float:
     """Seconds to write ``files`` into the new ``folder`` as `asnatlas generate` does."""
     os.sync()
     texts = [(name, data.decode("utf-8")) for name, data in files]
     start = time.perf_counter()
     safeio.commit_files(folder, texts)
-    took = time.perf_counter() - start
-    if remove:
-        shutil.rmtree(folder)
-    return took
+    return time.perf_counter() - start
 
 
 def interpreter_start(python: str, repeat: int) -> float:
@@ -167,10 +163,10 @@ def measure(pool: Path, work: Path, repeat: int, other: str | None) -> dict[str,
     figures["JSON (asnatlas)"] = best(repeat, lambda: timed(
         lambda: [asn.to_json() for asn in assocs]))
     files = [(asn.filename, asn.to_json().encode("utf-8")) for asn in assocs]
-    figures["files (bare open/write)"] = min(bare_write(work / f"bare{i}", files)
-                                             for i in range(repeat))
-    figures["files (asnatlas, all or nothing)"] = min(our_write(work / f"ours{i}", files)
-                                                      for i in range(repeat))
+    figures["files (bare open/write)"] = min(
+        bare_write(work / f"{pool.stem}-bare{i}", files) for i in range(repeat))
+    figures["files (asnatlas, all or nothing)"] = min(
+        our_write(work / f"{pool.stem}-ours{i}", files) for i in range(repeat))
     figures["_files"] = len(files)
     return figures
 

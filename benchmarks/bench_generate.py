@@ -5,9 +5,9 @@ usage: .venv/bin/python benchmarks/bench_generate.py [--repeat 5] [--sizes 1000,
 
 Every run is a fresh process started as a user starts it (``asnatlas generate POOL -o DIR
 --version-id ID -j N``: interpreter start-up, imports, reading the pool, writing the files),
-into an empty folder, after a ``sync`` (the previous run's files were just deleted). Wall
-time is measured around the process; CPU time and peak memory (maximum resident set size)
-come from the kernel's accounting of that one child (``os.wait4``).
+into a folder of its own that does not exist yet; no output is deleted before the end (see
+`measure`). Wall time is measured around the process; CPU time and peak memory (maximum
+resident set size) come from the kernel's accounting of that one child (``os.wait4``).
 
 Printed, in one run:
 - start-up: ``python -c pass`` and ``asnatlas generate --sample imaging --dry-run`` (a
@@ -33,6 +33,7 @@ example:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -93,10 +94,14 @@ def asnatlas_command() -> list[str]:
 def measure(cmd: list[str], outdir: Path, timeout: float) -> Run:
     """Run ``cmd`` in a fresh process; its own wall time, CPU time and peak RSS.
 
-    The file system is settled first (``sync``): the previous run's output was just
-    deleted, and the journal writing those deletions out would otherwise slow this run's
-    file creation by up to ten times (858 files: 0.03 s settled, 0.35 s right after the
-    deletion, on the VM of the README's figures).
+    No run's output is deleted while the benchmark runs (each run writes a new folder,
+    `fresh_folder`): ext4 without a journal (the README's VM) skips, for each new file,
+    every inode freed in the last 60 s (360 s while its table is unwritten), one block
+    lookup each (``recently_deleted`` in ``find_inode_bit``: 80 % of the kernel's time in
+    a ``perf`` profile). Creating 10,000 files took 0.2-0.3 s on that VM when nothing had
+    been deleted for 6 minutes, 1-3 s right after deleting the previous 10,000, which
+    would charge each run for the benchmark's own cleaning up. The earlier runs' files
+    are written out first (``sync``), so that this run does not share the disk with them.
     """
     if hasattr(os, "sync"):
         os.sync()
@@ -134,17 +139,21 @@ def run_startup(work: Path, timeout: float) -> tuple[Run, Run]:
     return bare, measure(cmd, work / "none", timeout)
 
 
-def run_ours(pool: Path, work: Path, timeout: float, jobs: int) -> Run:
-    out = work / "ours"
-    shutil.rmtree(out, ignore_errors=True)
+_FOLDERS = itertools.count(1)
+
+
+def fresh_folder(work: Path, kind: str) -> Path:
+    """A folder name under ``work`` no run has used (see `measure`)."""
+    return work / f"{kind}-{next(_FOLDERS)}"
+
+
+def run_ours(pool: Path, out: Path, timeout: float, jobs: int) -> Run:
     cmd = asnatlas_command() + ["generate", str(pool), "-o", str(out), "--version-id",
                                 VERSION_ID, "-j", str(jobs)]
     return measure(cmd, out, timeout)
 
 
-def run_reference(reference: str, pool: Path, work: Path, timeout: float) -> Run:
-    out = work / "reference"
-    shutil.rmtree(out, ignore_errors=True)
+def run_reference(reference: str, pool: Path, out: Path, timeout: float) -> Run:
     out.mkdir(parents=True)
     cmd = [reference, str(pool), "-p", str(out), "--version-id", VERSION_ID]
     return measure(cmd, out, timeout)
@@ -186,11 +195,13 @@ def bench_pool(name: str, pool: Path, work: Path, repeat: int, timeout: float,
     once) on one pool: one row per ``-j`` value, each compared with the reference."""
     rows = []
     count = pool_rows(pool)
+    last = work / "none"
     for j in jobs:
         row = Row(f"{name} -j{j}", count)
         rows.append(row)
         for i in range(repeat):
-            result = run_ours(pool, work, timeout, j)
+            last = fresh_folder(work, "ours")
+            result = run_ours(pool, last, timeout, j)
             row.runs.append(result)
             print(f"  {row.name}: run {i + 1}/{repeat}: {_run_text(result)}", flush=True)
             if result.status != 0:
@@ -201,13 +212,13 @@ def bench_pool(name: str, pool: Path, work: Path, repeat: int, timeout: float,
                 break
     if reference:
         print(f"  {name}: reference running (this can take minutes)...", flush=True)
-        found = run_reference(reference, pool, work, reference_timeout)
+        theirs = fresh_folder(work, "reference")
+        found = run_reference(reference, pool, theirs, reference_timeout)
         print(f"  {name}: reference: {_run_text(found)}", flush=True)
         for row in rows:
             row.reference = found
         if found.status == 0 and rows[-1].ok:
-            # The last run of ours left its files in work/ours.
-            rows[-1].same = same_files(work / "reference", work / "ours")
+            rows[-1].same = same_files(theirs, last)  # the last run of ours
     return rows
 
 
@@ -387,10 +398,15 @@ def phases_child(pool: str) -> int:
     t2 = time.perf_counter()
     files = {asn.filename: asn.to_json() for asn in result.associations}
     t3 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench_phases_",
-                                     dir=os.environ.get("BENCH_WORK")) as out:
+    # Under the benchmark's work folder, which it deletes at the end (see `measure`).
+    work = os.environ.get("BENCH_WORK")
+    out = tempfile.mkdtemp(prefix="bench_phases_", dir=work)
+    try:
         _write_all(out, files, None)
         t4 = time.perf_counter()
+    finally:
+        if work is None:
+            shutil.rmtree(out, ignore_errors=True)
     print(json.dumps({"imports": imported - began, "reading": t1 - t0,
                       "matching": spent["matching"],
                       "finalising": (t2 - t1) - spent["matching"], "JSON": t3 - t2,
@@ -538,9 +554,9 @@ def main(argv: list[str] | None = None) -> int:
     startup_lines: list[str] = []
     if args.work:
         os.makedirs(args.work, exist_ok=True)
-        os.environ["BENCH_WORK"] = args.work  # for the --profile children
     with tempfile.TemporaryDirectory(prefix="bench_generate_", dir=args.work) as tmp:
         work = Path(tmp)
+        os.environ["BENCH_WORK"] = tmp  # for the --profile children
         bare_runs, sample_runs = [], []
         for _ in range(args.repeat):
             bare, sample = run_startup(work, args.timeout)

@@ -161,8 +161,8 @@ def test_floor_benchmark_writes_the_same_files_both_ways_and_measures_every_step
     pool = read_pool(str(pool_path))
     result = generate(pool, version_id=floor.VERSION_ID)
     files = [(asn.filename, asn.to_json().encode("utf-8")) for asn in result.associations]
-    floor.bare_write(tmp_path / "bare", files, remove=False)
-    floor.our_write(tmp_path / "ours", files, remove=False)
+    floor.bare_write(tmp_path / "bare", files)
+    floor.our_write(tmp_path / "ours", files)
     bare = {p.name: p.read_bytes() for p in (tmp_path / "bare").iterdir()}
     ours = {p.name: p.read_bytes() for p in (tmp_path / "ours").iterdir()}
     assert bare == ours == dict(files)

@@ -40,8 +40,9 @@ def astropy_reading(path: str, delimiter: str = "|"):
 
 
 def our_reading(path: str, delimiter: str = "|"):
-    names, columns, _lines, header_line, _reading, _failure = read_text_pool(
+    names, rows, _lines, header_line, _reading, _failure = read_text_pool(
         path, delimiter, None)
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in names]
     return lower_names(path, names, header_line), columns
 
 
@@ -151,7 +152,7 @@ def test_lines_that_split_plainly_split_as_the_csv_module_splits_them(texts, del
     import csv
 
     texts = [t for t in texts if t]
-    if not texts or not pipe.splits_plainly(texts, delimiter, quotechar):
+    if not texts or not pipe.splits_plainly("\n".join(texts), delimiter, quotechar):
         return
     dialect = {"delimiter": delimiter, "quotechar": quotechar, "doublequote": True,
                "escapechar": None, "quoting": csv.QUOTE_MINIMAL, "skipinitialspace": True}
@@ -160,9 +161,9 @@ def test_lines_that_split_plainly_split_as_the_csv_module_splits_them(texts, del
 
 
 def test_a_quote_or_a_space_after_the_delimiter_keeps_the_csv_reading():
-    assert pipe.splits_plainly(["a|b|c", "d||f"], "|", '"')
-    assert not pipe.splits_plainly(['a|"b|c"'], "|", '"')
-    assert not pipe.splits_plainly(["a| b"], "|", '"')
+    assert pipe.splits_plainly("a|b|c\nd||f", "|", '"')
+    assert not pipe.splits_plainly('a|"b|c"', "|", '"')
+    assert not pipe.splits_plainly("a| b", "|", '"')
     raw = pipe.read_basic(["A|B", 'x|"y|z"', "u| v"])
     assert raw.rows == [["x", "y|z"], ["u", "v"]]
     raw = pipe.read_basic(["A|B", "x|y", "", "# note", "u|v"])
@@ -170,3 +171,34 @@ def test_a_quote_or_a_space_after_the_delimiter_keeps_the_csv_reading():
     with pytest.raises(pipe.PipeFailure, match="row has 3 fields") as failure:
         pipe.read_basic(["A|B", "x|y", "u|v|w"])
     assert failure.value.line == 3
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=st.lists(st.lists(st.text(alphabet='AbZ|:  \t\x00éΣ0-', max_size=6),
+                               min_size=3, max_size=3), min_size=1, max_size=6),
+       delimiter=st.sampled_from(["|", ",", ";", ":"]))
+def test_final_values_are_what_columns_as_reference_makes(cells, delimiter):
+    """When `values_are_final` says so, lower-casing the whole text and filling the empty
+    cells (`fill_empty_cells`) gives the values of the per-value route
+    (`columns_as_reference`)."""
+    texts = [t for t in (delimiter.join(row).strip() for row in cells)]
+    texts = [t for t in texts if t.count(delimiter) == 2]
+    joined = "\n".join(texts)
+    if not texts or not pipe.splits_plainly(joined, delimiter, '"') \
+            or not pipe.values_are_final(joined, delimiter):
+        return
+    raw = [t.split(delimiter) for t in texts]
+    expected = [list(row) for row in zip(*pipe.columns_as_reference(raw, 3), strict=True)]
+    lowered = [t.split(delimiter) for t in joined.lower().split("\n")]
+    assert pipe.fill_empty_cells(lowered) == expected
+
+
+def test_values_are_final_only_without_anything_to_strip_or_fold_per_value():
+    assert pipe.values_are_final("ab|CD||e f", "|")
+    for text in ("a |b", "a\t|b", "a\x00|b", "Σ|b", "\u0130|b"):
+        assert not pipe.values_are_final(text, "|"), text
+    raw = pipe.read_basic(["A|B|C", "X||1", "y|Zz|", "", "w||22"])
+    assert raw.final and raw.rows == [["x", "", "1"], ["y", "zz", ""], ["w", "", "22"]]
+    assert pipe.fill_empty_cells(raw.rows) == [["x", "nu", "1"], ["y", "zz", "nu"],
+                                               ["w", "nu", "22"]]
+    assert not pipe.read_basic(["A|B", "x |y"]).final

@@ -131,28 +131,30 @@ def test_a_kill_during_the_commit_is_undone_by_the_next_run(folder, at):
 
 @pytest.mark.parametrize("at", [0, 5, 250])
 def test_a_kill_during_a_commit_written_by_two_processes_is_undone(folder, at):
-    """Two writers stage their files in folders of their own: undone all the same."""
+    """Two writers stage their files side by side: undone all the same."""
     before = snapshot(folder)
     assert _child(KILL_DURING_COMMIT, str(folder), str(at), "2") == -signal.SIGKILL
     staging = next(p for p in folder.iterdir() if p.name.startswith(safeio.STAGING_PREFIX))
-    assert sorted(p.name for p in (staging / "new").iterdir()) == ["0", "1"]
+    total = 18 + safeio.PARALLEL_MIN_FILES
+    assert len(list((staging / "new").iterdir())) == total - at  # the rest moved in
     assert safeio.recover(folder) == 1
     assert snapshot(folder) == before
 
 
 def test_a_journal_of_the_previous_layout_is_undone(folder):
-    """A staging folder left by a killed run of the previous layout (files staged in
-    new/, the journal naming them alone) is undone by this version."""
+    """A staging folder left by a killed run of the previous layout (each writer's files
+    staged in new/PART/, the journal naming PART/NAME) is undone by this version."""
     before = snapshot(folder)
     staging = folder / (safeio.STAGING_PREFIX + "old")
-    (staging / "new").mkdir(parents=True)
+    (staging / "new" / "0").mkdir(parents=True)
+    (staging / "new" / "1").mkdir()
     (staging / "backup").mkdir()
     os.link(folder / "f00_asn.json", staging / "backup" / "f00_asn.json")
     (staging / "moved").write_text("moved in\n")  # moved, replacing an old file
     os.replace(staging / "moved", folder / "f00_asn.json")
     (folder / "f01_asn.json").write_text("moved in\n")  # moved, new
-    (staging / "new" / "f02_asn.json").write_text("not moved yet\n")
-    (staging / "journal").write_text("f00_asn.json\nf01_asn.json\nf02_asn.json\n")
+    (staging / "new" / "0" / "f02_asn.json").write_text("not moved yet\n")
+    (staging / "journal").write_text("0/f00_asn.json\n1/f01_asn.json\n0/f02_asn.json\n")
     assert safeio.recover(folder) == 1
     assert snapshot(folder) == before
 
@@ -357,7 +359,9 @@ def test_generate_turns_every_os_error_into_one_line(tmp_path, capsys, monkeypat
             if moved == 3:
                 raise OSError(code, os.strerror(code), out)
 
+        # A new folder gets its files in one rename, an existing one by moves.
         monkeypatch.setattr(safeio, "_before_move", fail)
+        monkeypatch.setattr(safeio, "_before_swap", lambda: fail(3))
     elif make == "nul":  # not possible from a shell, possible from a program
         out = str(tmp_path / "a\0b")
     status, err = _generate(tmp_path, capsys, "-o", out)
@@ -511,3 +515,93 @@ def test_atomic_write_gives_a_new_file_the_usual_mode_and_keeps_an_existing_one(
     kept.chmod(0o640)
     safeio.write_text_atomic(kept, "new")
     assert kept.read_text() == "new" and kept.stat().st_mode & 0o777 == 0o640
+
+
+# --- A folder the run makes: written beside it, swapped in with one rename --------------
+
+
+def _beside(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def test_a_new_folder_gets_every_file_in_one_rename(tmp_path, monkeypatch):
+    out = tmp_path / "made" / "asn"
+    moves = []
+    monkeypatch.setattr(safeio, "_before_move", moves.append)
+    safeio.commit_files(out, eighteen("new"), jobs=2)
+    assert {p.name: p.read_text() for p in out.iterdir()} == dict(eighteen("new"))
+    assert moves == [] and _beside(out) == []
+    # Into the same folder again it exists: the files are moved in one by one.
+    safeio.commit_files(out, eighteen("again"))
+    assert len(moves) == 18 and (out / "f03_asn.json").read_text() == "again 3\n"
+
+
+KILL_BEFORE_SWAP = """
+import os, signal, sys
+from asnatlas import safeio
+safeio._before_swap = lambda: os.kill(os.getpid(), signal.SIGKILL)
+files = [(f"f{n:02d}_asn.json", f"new {n}\\n") for n in range(18)]
+files += [(f"g{n:04d}_asn.json", "more\\n") for n in range(int(sys.argv[2]))]
+safeio.commit_files(sys.argv[1], files, jobs=2)
+"""
+
+
+@pytest.mark.parametrize("more", [0, safeio.PARALLEL_MIN_FILES])
+def test_a_kill_before_the_swap_leaves_the_new_folder_empty(tmp_path, more):
+    out = tmp_path / "asn"
+    assert _child(KILL_BEFORE_SWAP, str(out), str(more)) == -signal.SIGKILL
+    assert out.is_dir() and list(out.iterdir()) == []
+    assert len(_beside(out)) == 1  # every file written, none in the output
+    # The next run cleans it up and writes into the (now existing) folder.
+    safeio.commit_files(out, eighteen("next"))
+    assert _beside(out) == [] and len(list(out.iterdir())) == 18
+
+
+def test_a_file_put_in_the_new_folder_meanwhile_is_kept(tmp_path, monkeypatch):
+    """Something writing into the folder without the lock: the rename cannot replace a
+    folder that is not empty, so the files are moved in one by one instead."""
+    out = tmp_path / "asn"
+    monkeypatch.setattr(safeio, "_before_swap", lambda: (out / "theirs.txt").write_text("x"))
+    safeio.commit_files(out, eighteen("new"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [n for n, _ in eighteen("new")] + ["theirs.txt"])
+    assert _beside(out) == []
+
+
+REPLACE_WHILE_LOCKED = """
+import os, sys, time
+from pathlib import Path
+from asnatlas import safeio
+out = Path(sys.argv[1])
+with safeio.output_lock(out, "the output"):
+    Path(sys.argv[2]).write_text("locked")
+    time.sleep(1.0)
+    (out.parent / "fresh").mkdir()
+    os.rename(out.parent / "fresh", out)
+"""
+
+TRY_LOCK = """
+import sys
+from asnatlas import safeio
+try:
+    with safeio.output_lock(sys.argv[1], "the output", wait=False):
+        print("got it")
+except safeio.OutputError:
+    print("refused")
+"""
+
+
+def test_a_run_waiting_for_a_folder_that_is_replaced_locks_the_new_one(tmp_path):
+    out = tmp_path / "asn"
+    out.mkdir()
+    holder = _child(REPLACE_WHILE_LOCKED, str(out), str(tmp_path / "ready"), wait=False)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "ready").exists():
+        assert holder.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    old = os.stat(out).st_ino
+    with safeio.output_lock(out, "the output"):
+        assert os.stat(out).st_ino != old  # replaced while this one waited
+        third = _child(TRY_LOCK, str(out), wait=False)
+        assert third.communicate(timeout=60)[0].strip() == "refused"
+    holder.communicate(timeout=60)

@@ -129,34 +129,56 @@ def output_lock(lock_path: str | os.PathLike, label: str,
     (locked in place: nothing is created) or a file.
     """
     path = os.fspath(lock_path)
-    if os.path.isdir(path):
-        fd = os.open(path, os.O_RDONLY)
-        handle = None
-    else:
-        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (closed in finally)
-        fd = handle.fileno()
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            who = _holder(handle) if handle is not None else ""
-            message = f"another asnatlas run{who} is writing {visible(label)}"
-            if not wait:
-                raise OutputError(f"{message}; try again when it has finished") from None
-            if on_wait is not None:
-                on_wait(f"{message}: waiting for it to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        if handle is not None:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-        yield
-    finally:
-        if handle is not None:
-            handle.close()  # closing releases the lock
+    told = again = False
+    while True:
+        if os.path.isdir(path):
+            fd = os.open(path, os.O_RDONLY)
+            handle = None
+        elif again:
+            raise OutputError(f"{visible(label)} was removed while this run waited for "
+                              "another one")
         else:
-            os.close(fd)
+            handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (closed below)
+            fd = handle.fileno()
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                who = _holder(handle) if handle is not None else ""
+                message = f"another asnatlas run{who} is writing {visible(label)}"
+                if not wait:
+                    raise OutputError(f"{message}; try again when it has finished") from None
+                if on_wait is not None and not told:
+                    on_wait(f"{message}: waiting for it to finish")
+                    told = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if handle is None and not _still_at(fd, path):
+                    # The run we waited for put a new folder in place of the one locked
+                    # (`commit_files` into a folder it made): lock that one instead.
+                    again = True
+                    continue
+            if handle is not None:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
+            yield
+            return
+        finally:
+            if handle is not None:
+                handle.close()  # closing releases the lock
+            else:
+                os.close(fd)
+
+
+def _still_at(fd: int, path: str) -> bool:
+    """Whether the folder open as ``fd`` is still the one at ``path``."""
+    try:
+        here = os.stat(path)
+    except OSError:
+        return False
+    there = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _say_on_stderr(message: str) -> None:
@@ -204,7 +226,7 @@ def _rollback(staging: Path, folder: Path) -> None:
     for line in reversed(lines):
         if not line:
             continue
-        # "PART/NAME": staged in new/PART/ (a plain NAME: in new/, as earlier builds wrote).
+        # NAME: staged in new/ ("PART/NAME": in new/PART/, as earlier builds wrote).
         part, _, name = line.rpartition("/")
         staged = staging / _NEW / part / name if part else staging / _NEW / name
         backup = staging / _BACKUP / name
@@ -223,8 +245,9 @@ def _rollback(staging: Path, folder: Path) -> None:
 
 def recover(folder: str | os.PathLike) -> int:
     """Finish what killed runs left in ``folder``: undo their half-done commits and remove
-    their staging folders. Call it only while holding the folder's lock. Returns the
-    number of staging folders removed."""
+    their staging folders (and those beside ``folder`` in which a new output folder was
+    being written). Call it only while holding the folder's lock. Returns the number of
+    staging folders removed."""
     folder = Path(folder)
     removed = 0
     with os.scandir(folder) as entries:
@@ -235,11 +258,31 @@ def recover(folder: str | os.PathLike) -> int:
             _rollback(staging, folder)
         shutil.rmtree(staging)
         removed += 1
+    beside = re.compile(re.escape(_beside_prefix(folder)) + r"[a-z0-9_]{8}")
+    try:
+        with os.scandir(folder.parent) as entries:
+            stale = [Path(e.path) for e in entries
+                     if beside.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+    except OSError:  # a parent folder this user may not list: nothing of ours is there
+        stale = []
+    for staging in sorted(stale):
+        # Nothing of it is in the output yet (or all of it is): removing it is all.
+        # A run that has just swapped its folder in may be removing it too.
+        shutil.rmtree(staging, ignore_errors=True)
+        removed += 1
     return removed
 
 
-#: Test hook: called with the number of files moved so far, before each move.
+def _beside_prefix(folder: Path) -> str:
+    """Name prefix of the hidden folder beside ``folder`` in which `commit_files` writes
+    the files of an output folder it made (``.NAME.asnatlas-new-XXXXXXXX``)."""
+    return f".{folder.name}.asnatlas-new-"
+
+
+#: Test hooks: called with the number of files moved so far, before each move; and
+#: before a folder of new files replaces the empty output folder this run made.
 _before_move: Callable[[int], None] | None = None
+_before_swap: Callable[[], None] | None = None
 
 
 #: Below this many files one process writes them faster than forked helpers.
@@ -260,8 +303,10 @@ def commit_files(folder: str | os.PathLike, files: Iterable[tuple[str, Text]],
     one, each replaced file kept as a hard link in the staging folder until the end. If
     a move fails, the moved files are taken back and the replaced ones restored; if the
     run is killed, the next `commit_files` (or `recover`) into the folder does the same.
-    Other files in ``folder`` are left alone. Two runs into the same folder take turns.
-    Raises `OSError` (or `OutputError` for a bad or repeated name).
+    When this call makes ``folder``, the files are written in a hidden folder beside it
+    instead, which then replaces the empty ``folder`` in one rename (no moves to make or
+    undo). Other files in ``folder`` are left alone. Two runs into the same folder take
+    turns. Raises `OSError` (or `OutputError` for a bad or repeated name).
     """
     folder = Path(folder)
     items = list(files)
@@ -271,31 +316,89 @@ def commit_files(folder: str | os.PathLike, files: Iterable[tuple[str, Text]],
         if name in seen:
             raise OutputError(f"two files named {visible(name)!r} in one run")
         seen.add(name)
-    folder.mkdir(parents=True, exist_ok=True)
+    made = _make_folder(folder)
     with output_lock(folder, str(folder), on_wait=_say_on_stderr):
         recover(folder)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
-        try:
-            _commit(folder, staging, items, jobs)
-        except BaseException:
-            # KeyboardInterrupt too: undo now rather than at the next run.
-            _rollback(staging, folder)
-            shutil.rmtree(staging, ignore_errors=True)
+        written = None
+        if made and _is_empty(folder):
+            beside = Path(tempfile.mkdtemp(prefix=_beside_prefix(folder), dir=folder.parent))
+            try:
+                written = _swap_in(folder, beside, items, jobs)
+                if written is None:
+                    return
+                _commit_staged(folder, items, jobs, written)  # the folder was not empty
+            finally:
+                shutil.rmtree(beside, ignore_errors=True)
+        else:
+            _commit_staged(folder, items, jobs)
+
+
+def _make_folder(folder: Path) -> bool:
+    """Make ``folder`` (and its parents); whether this call made it."""
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:
+        if not folder.is_dir():
             raise
-        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    return True
 
 
-def _commit(folder: Path, staging: Path, items: list[tuple[str, Text]], jobs: int) -> None:
-    new, backup = staging / _NEW, staging / _BACKUP
+def _is_empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
+
+
+def _swap_in(folder: Path, beside: Path, items: list[tuple[str, Text]], jobs: int
+             ) -> Path | None:
+    """Write every file into ``beside/new``, then put that folder in place of the empty
+    ``folder`` (one rename: a kill leaves the empty folder or the whole new one). Returns
+    None when done, or the written folder when ``folder`` is no longer empty (something
+    else wrote into it meanwhile): its files are then moved in one by one."""
+    new = beside / _NEW
     new.mkdir()
+    _write_staged(os.fspath(new), items, jobs)
+    if _before_swap is not None:
+        _before_swap()
+    try:
+        os.rename(new, folder)  # replaces an empty folder, fails on any other
+    except OSError as err:
+        if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+        return new
+    return None
+
+
+def _commit_staged(folder: Path, items: list[tuple[str, Text]], jobs: int,
+                   written: Path | None = None) -> None:
+    """Stage the files in the folder (or take the already ``written`` ones) and move
+    them in, undone on failure."""
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    try:
+        _commit(folder, staging, items, jobs, written)
+    except BaseException:
+        # KeyboardInterrupt too: undo now rather than at the next run.
+        _rollback(staging, folder)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _commit(folder: Path, staging: Path, items: list[tuple[str, Text]], jobs: int,
+            written: Path | None = None) -> None:
+    new, backup = staging / _NEW, staging / _BACKUP
+    if written is None:
+        new.mkdir()
+        _write_staged(os.fspath(new), items, jobs)
+    else:
+        os.rename(written, new)
     backup.mkdir()
     new_dir, folder_dir = os.fspath(new), os.fspath(folder)
-    parts = _write_staged(new_dir, items, jobs)
     # The journal lists every file before the first move: undoing one not moved yet does
     # nothing (its staged file is still there, and it has no backup), so a kill at any
     # point is undone from it by the next run.
     with open(staging / _JOURNAL, "w", encoding="utf-8") as journal:
-        journal.write("".join(f"{i % parts}/{name}\n" for i, (name, _text) in enumerate(items)))
+        journal.write("".join(f"{name}\n" for name, _text in items))
     with os.scandir(folder_dir) as entries:
         present = {entry.name for entry in entries}  # looked at closer below
     for moved, (name, _text) in enumerate(items):
@@ -310,33 +413,24 @@ def _commit(folder: Path, staging: Path, items: list[tuple[str, Text]], jobs: in
             if stat.S_ISDIR(status.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", target)
             _keep(Path(target), backup / name)
-        os.replace(os.path.join(new_dir, str(moved % parts), name), target)
+        os.replace(os.path.join(new_dir, name), target)
     (staging / _DONE).touch()
 
 
-def _write_staged(new_dir: str, items: list[tuple[str, Text]], jobs: int) -> int:
-    """Every file into the staging folder, by ``jobs`` processes when there are many;
-    returns the number of parts P: file ``i`` is in ``new_dir/(i % P)/``.
-
-    Each process writes into a folder of its own: creating files in one folder is
-    serialised by the kernel (two processes in one folder were no faster than one).
-    """
+def _write_staged(new_dir: str, items: list[tuple[str, Text]], jobs: int) -> None:
+    """Every file into ``new_dir``, by ``jobs`` processes when there are many (each
+    making the texts of every ``jobs``-th file: the texts cost as much as the files)."""
     from asnatlas import forked
 
     parts = jobs
     if jobs < 2 or len(items) < PARALLEL_MIN_FILES or not forked.can_fork():
         parts = 1
-    folders = [os.path.join(new_dir, str(k)) for k in range(parts)]
-    for folder in folders:
-        os.mkdir(folder)
     if parts == 1:
-        _write_files(folders[0], items)
+        _write_files(new_dir, items)
     else:
-        # Interleaved parts: similar sizes. A helper that fails leaves its files to this
-        # process.
-        forked.share([(folders[k], items[k::parts]) for k in range(parts)],
-                     lambda part: _write_files(*part))
-    return parts
+        # A helper that fails leaves its files to this process.
+        forked.share([items[k::parts] for k in range(parts)],
+                     lambda part: _write_files(new_dir, part))
 
 
 def _write_files(new_dir: str, items: list[tuple[str, Text]]) -> None:

@@ -54,18 +54,17 @@ def read_pool(path: str, delimiter: str | None = None, fmt: str = DEFAULT_FORMAT
     if fmt == DEFAULT_FORMAT:
         from asnatlas.pool.text import read_text_pool
 
-        names, columns, lines, header_line, reading, failure = read_text_pool(
+        names, values, lines, header_line, reading, failure = read_text_pool(
             path, delimiter or DEFAULT_DELIMITER, max_bytes)
     else:
         from asnatlas.pool.other import read_other_format
 
         names, columns, lines, header_line = read_other_format(path, fmt, delimiter,
                                                                max_bytes)
+        values = zip(*columns, strict=True) if columns else []
         reading, failure = "", None
     names = lower_names(path, names, header_line)
-    rows = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-    if not columns:
-        rows = []
+    rows = [dict(zip(names, row, strict=True)) for row in values]
     if lines is None or len(lines) != len(rows):
         lines = [None] * len(rows)
     pool = Pool(path=path, columns=names, rows=rows, lines=list(lines),

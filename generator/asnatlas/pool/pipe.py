@@ -48,13 +48,16 @@ class PipeFailure(Exception):
 @dataclass
 class RawTable:
     """A table as split: names (deduplicated as astropy does) and rows of raw values
-    (astropy strips spaces and tabs around each; `columns_as_reference` does)."""
+    (astropy strips spaces and tabs around each; `columns_as_reference` does), or, when
+    `final`, of values already as the reference has them but for empty cells
+    (`fill_empty_cells` fills them)."""
 
     names: list[str]
     rows: list[list[str]]
     row_lines: list[int]  # 1-based line where each row starts
     header_line: int
     multiline: bool  # some quoted value spans lines
+    final: bool = False
 
 
 def is_number(text: str) -> bool:
@@ -127,14 +130,18 @@ def read_basic(lines: list[str], delimiter: str = "|", quotechar: str = '"',
     data_indices = used[1:]
     width = len(names)
     texts = [lines[i].strip() for i in data_indices]
-    if splits_plainly(texts, delimiter, quotechar):
+    joined = "\n".join(texts)
+    if splits_plainly(joined, delimiter, quotechar):
+        final = values_are_final(joined, delimiter)
+        if final:  # one lower-casing of the whole text instead of one per distinct value
+            texts = joined.lower().split("\n") if texts else []
         rows = [text.split(delimiter) for text in texts]
         for values, index in zip(rows, data_indices, strict=True):
             if len(values) != width:
                 raise PipeFailure(_width_problem(len(values), width, header_line, delimiter),
                                   index + 1)
         return RawTable(deduplicate(names), rows, [i + 1 for i in data_indices], header_line,
-                        False)
+                        False, final)
     reader = csv.reader([text + "\n" for text in texts], **dialect)
     rows: list[list[str]] = []
     row_lines: list[int] = []
@@ -157,12 +164,54 @@ def read_basic(lines: list[str], delimiter: str = "|", quotechar: str = '"',
     return RawTable(deduplicate(names), rows, row_lines, header_line, multiline)
 
 
-def splits_plainly(texts: list[str], delimiter: str, quotechar: str) -> bool:
-    """Whether the csv module splits each of these (stripped) lines as ``str.split`` does:
-    when no line has the quote character, and no value starts with a space (which
-    ``skipinitialspace`` drops). ``tests/test_pool_reader.py`` proves the two equal."""
-    joined = "\n".join(texts)
+def splits_plainly(joined: str, delimiter: str, quotechar: str) -> bool:
+    """Whether the csv module splits each of these (stripped) lines, joined by newlines,
+    as ``str.split`` does: when no line has the quote character, and no value starts
+    with a space (which ``skipinitialspace`` drops). ``tests/test_pool_reader.py``
+    proves the two equal."""
     return quotechar not in joined and delimiter + " " not in joined
+
+
+def values_are_final(joined: str, delimiter: str) -> bool:
+    """Whether the values of these plainly split lines (joined by newlines) are, once the
+    whole text is lower-cased, what `columns_as_reference` makes of them, empty cells
+    apart: when nothing is to be stripped (no tab, no NUL, no space before a delimiter;
+    `splits_plainly` excludes one after it) and the text is ASCII (lower-casing a whole
+    line is then lower-casing each value). ``tests/test_pool_reader.py`` proves it."""
+    return (joined.isascii() and "\t" not in joined and "\x00" not in joined
+            and " " + delimiter not in joined)
+
+
+def fill_empty_cells(rows: list[list[str]]) -> list[list[str]]:
+    """`final` rows with their empty cells as the reference has them (in place): astropy
+    masks them and the reference fills them with ``"null"`` cut to the column's text
+    width (see `columns_as_reference`)."""
+    fills: dict[int, str] = {}
+    for values in rows:
+        if "" not in values:
+            continue
+        at = values.index("")
+        while True:
+            fill = fills.get(at)
+            if fill is None:  # before any cell of the column is filled
+                fill = fills[at] = _fill_of(rows, at)
+            values[at] = fill
+            try:
+                at = values.index("", at + 1)
+            except ValueError:
+                break
+    return rows
+
+
+def _fill_of(rows: list[list[str]], at: int) -> str:
+    longest = 1  # numpy's narrowest string type
+    for values in rows:
+        length = len(values[at])
+        if length >= 4:
+            return "null"
+        if length > longest:
+            longest = length
+    return "null"[:longest]
 
 
 def _width_problem(fields: int, width: int, header_line: int, delimiter: str) -> str:

@@ -11,7 +11,8 @@ _OTHER_DELIMITERS = ("|", ",", "\t", ";")
 
 
 def read_text_pool(path: str, delimiter: str, max_bytes: int | None):
-    """(names, columns, row lines, header line, how it was read, plain-reader failure)."""
+    """(names, rows of values, row lines, header line, how it was read, plain-reader
+    failure)."""
     text = decode_bytes(path, read_bytes(path, max_bytes))
     lines = text.splitlines()
     failure: pipe.PipeFailure | None = None
@@ -26,9 +27,12 @@ def read_text_pool(path: str, delimiter: str, max_bytes: int | None):
         else:
             if not (pipe.reference_would_guess_first(text, lines, delimiter)
                     or pipe.needs_astropy_subset_rule(raw, lines)):
-                columns = pipe.columns_as_reference(raw.rows, len(raw.names),
-                                                    "\x00" in text)
-                return raw.names, columns, raw.row_lines, raw.header_line, "", None
+                if raw.final:
+                    rows = pipe.fill_empty_cells(raw.rows)
+                else:
+                    rows = _rows(pipe.columns_as_reference(raw.rows, len(raw.names),
+                                                           "\x00" in text))
+                return raw.names, rows, raw.row_lines, raw.header_line, "", None
     if failure is None and not lines:
         failure = pipe.PipeFailure("empty pool: no header line and no rows "
                                    "(only blank or # lines)")
@@ -47,7 +51,11 @@ def read_text_pool(path: str, delimiter: str, max_bytes: int | None):
         where = f"line {failure.line}: " if failure.line else ""
         reading += f", because the plain reading fails ({where}{failure.message})"
     error = _error(path, text, lines, delimiter, failure) if failure is not None else None
-    return guessed.names, guessed.columns, row_lines, header_line, reading, error
+    return guessed.names, _rows(guessed.columns), row_lines, header_line, reading, error
+
+
+def _rows(columns: list[list[str]]) -> list:
+    return list(zip(*columns, strict=True))
 
 
 def _lines_of(lines: list[str], delimiter: str, guessed) -> tuple[int | None, list | None]:
