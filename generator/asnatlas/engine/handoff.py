@@ -109,9 +109,9 @@ class _Pickler(pickle.Pickler):
             row = self.shared.row_of.get(id(obj.item))
             return _member, (dict(obj), obj.item if row is None else row)
         if kind is Matcher:  # its rule's nodes are the rule's: only the states travel
-            states = [(i, state) for i, state in enumerate(obj.states) if state is not None]
-            return (_matcher, (obj.asn.rule, states, obj.fixed, obj.changes, obj.compiled),
-                    (None, {"asn": obj.asn}))
+            # (the list as it is: the None of each unset state is one byte of the pickle)
+            return (_matcher, (obj.asn.rule, obj.states, obj.fixed, obj.changes,
+                               obj.compiled), (None, {"asn": obj.asn}))
         if kind is Rule:
             if obj.base is None:
                 raise pickle.PicklingError(f"rule {obj.name} was made after the fork")
@@ -136,13 +136,10 @@ def _pass_node(base_id: int, index: int, cid: str) -> Node:
     return _LOADING[-1].pass_rule(base_id, cid).nodes[index]
 
 
-def _matcher(rule: Rule, states: list[tuple], fixed: int, changes: int,
-             compiled: bool) -> Matcher:
+def _matcher(rule: Rule, states: list, fixed: int, changes: int, compiled: bool) -> Matcher:
     matcher = Matcher(None, rule.nodes, compiled)
     matcher.fixed, matcher.changes = fixed, changes
-    slots = matcher.states
-    for i, state in states:
-        slots[i] = state
+    matcher.states = states  # one per node of the rule, as in the worker
     return matcher
 
 
