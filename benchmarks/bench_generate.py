@@ -593,13 +593,16 @@ def main(argv: list[str] | None = None) -> int:
             rows += found
             stopped = not all(row.ok for row in found)
             pool.unlink()
+        # Before the work folder is deleted (its files written under it, see `measure`).
+        profiled = (profile(POOLS / "mega_pool.csv", args.repeat)
+                    if args.profile and (POOLS / "mega_pool.csv").is_file() else [])
     print()
     for line in (startup_lines + [""] + table(rows, args.repeat, args.synthetic_repeat)
                  + [""] + verdict(rows, startup)):
         print(line)
-    if args.profile and (POOLS / "mega_pool.csv").is_file():
+    if profiled:
         print()
-        for line in profile(POOLS / "mega_pool.csv", args.repeat):
+        for line in profiled:
             print(line)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"calibration loop at start {speed:.3f} s, at end {calibration():.3f} s")
