@@ -202,3 +202,7 @@ def test_values_are_final_only_without_anything_to_strip_or_fold_per_value():
     assert pipe.fill_empty_cells(raw.rows) == [["x", "nu", "1"], ["y", "zz", "nu"],
                                                ["w", "nu", "22"]]
     assert not pipe.read_basic(["A|B", "x |y"]).final
+    # Equal values are one string, as the per-value route gives them (memory).
+    raw = pipe.read_basic(["A|B", "Same|x", "same|y", "SAME|x"])
+    first = raw.rows[0][0]
+    assert all(row[0] is first for row in raw.rows) and raw.rows[0][1] is raw.rows[2][1]
