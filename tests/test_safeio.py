@@ -536,6 +536,13 @@ def test_a_new_folder_gets_every_file_in_one_rename(tmp_path, monkeypatch):
     assert len(moves) == 18 and (out / "f03_asn.json").read_text() == "again 3\n"
 
 
+def test_a_new_folder_with_a_name_too_long_for_the_hidden_one_beside_it(tmp_path):
+    out = tmp_path / ("a" * 250)  # ".NAME.asnatlas-new-XXXXXXXX" would be over 255 bytes
+    safeio.commit_files(out, eighteen("new"))
+    assert {p.name: p.read_text() for p in out.iterdir()} == dict(eighteen("new"))
+    assert _beside(out) == []
+
+
 KILL_BEFORE_SWAP = """
 import os, signal, sys
 from asnatlas import safeio

@@ -319,18 +319,16 @@ def commit_files(folder: str | os.PathLike, files: Iterable[tuple[str, Text]],
     made = _make_folder(folder)
     with output_lock(folder, str(folder), on_wait=_say_on_stderr):
         recover(folder)
-        written = None
-        if made and _is_empty(folder):
-            beside = Path(tempfile.mkdtemp(prefix=_beside_prefix(folder), dir=folder.parent))
-            try:
-                written = _swap_in(folder, beside, items, jobs)
-                if written is None:
-                    return
-                _commit_staged(folder, items, jobs, written)  # the folder was not empty
-            finally:
-                shutil.rmtree(beside, ignore_errors=True)
-        else:
+        beside = _beside_folder(folder) if made and _is_empty(folder) else None
+        if beside is None:
             _commit_staged(folder, items, jobs)
+            return
+        try:
+            written = _swap_in(folder, beside, items, jobs)
+            if written is not None:  # the folder was not empty any more
+                _commit_staged(folder, items, jobs, written)
+        finally:
+            shutil.rmtree(beside, ignore_errors=True)
 
 
 def _make_folder(folder: Path) -> bool:
@@ -342,6 +340,17 @@ def _make_folder(folder: Path) -> bool:
             raise
         return False
     return True
+
+
+def _beside_folder(folder: Path) -> Path | None:
+    """A new hidden folder beside ``folder`` (None when its name would be too long: the
+    files are then moved in one by one)."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=_beside_prefix(folder), dir=folder.parent))
+    except OSError as err:
+        if err.errno != errno.ENAMETOOLONG:
+            raise
+        return None
 
 
 def _is_empty(folder: Path) -> bool:
