@@ -90,6 +90,13 @@ def test_the_plain_reader_reads_the_corpus_without_astropy(conformance_dir):
         assert None not in lines
 
 
+def test_every_corpus_pool_takes_the_whole_text_route(conformance_dir):
+    # Real pools are ASCII with nothing to strip: `values_are_final` holds for each.
+    for path in sorted((conformance_dir / "pools").glob("*.csv")):
+        raw = pipe.read_basic(path.read_text(encoding="utf-8").splitlines())
+        assert raw.final, path.name
+
+
 def test_guess_limit_is_astropys():
     assert pipe.GUESS_LIMIT_LINES == astropy_ascii.conf.guess_limit_lines
 
