@@ -97,8 +97,8 @@ def measure(cmd: list[str], outdir: Path, timeout: float) -> Run:
     No run's output is deleted while the benchmark runs (each run writes a new folder,
     `fresh_folder`): ext4 without a journal (the README's VM) skips, for each new file,
     every inode freed in the last 60 s (360 s while its table is unwritten), one block
-    lookup each (``recently_deleted`` in ``find_inode_bit``: 80 % of the kernel's time in
-    a ``perf`` profile). Creating 10,000 files took 0.2-0.3 s on that VM when nothing had
+    lookup each (``recently_deleted`` in ``find_inode_bit``: over half of the samples of a
+    ``perf`` profile). Creating 10,000 files took 0.2-0.3 s on that VM when nothing had
     been deleted for 6 minutes, 1-3 s right after deleting the previous 10,000, which
     would charge each run for the benchmark's own cleaning up. The earlier runs' files
     are written out first (``sync``), so that this run does not share the disk with them.
@@ -398,11 +398,12 @@ def phases_child(pool: str) -> int:
     t2 = time.perf_counter()
     files = {asn.filename: asn.to_json() for asn in result.associations}
     t3 = time.perf_counter()
-    # Under the benchmark's work folder, which it deletes at the end (see `measure`).
+    # Under the benchmark's work folder, which it deletes at the end (see `measure`); into
+    # a folder the run makes, as the timed runs write.
     work = os.environ.get("BENCH_WORK")
     out = tempfile.mkdtemp(prefix="bench_phases_", dir=work)
     try:
-        _write_all(out, files, None)
+        _write_all(os.path.join(out, "asn"), files, None)
         t4 = time.perf_counter()
     finally:
         if work is None:

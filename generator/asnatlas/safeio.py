@@ -258,14 +258,7 @@ def recover(folder: str | os.PathLike) -> int:
             _rollback(staging, folder)
         shutil.rmtree(staging)
         removed += 1
-    beside = re.compile(re.escape(_beside_prefix(folder)) + r"[a-z0-9_]{8}")
-    try:
-        with os.scandir(folder.parent) as entries:
-            stale = [Path(e.path) for e in entries
-                     if beside.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
-    except OSError:  # a parent folder this user may not list: nothing of ours is there
-        stale = []
-    for staging in sorted(stale):
+    for staging in Swap(folder, _NEW_FOLDER).stale():
         # Nothing of it is in the output yet (or all of it is): removing it is all.
         # A run that has just swapped its folder in may be removing it too.
         shutil.rmtree(staging, ignore_errors=True)
@@ -273,10 +266,9 @@ def recover(folder: str | os.PathLike) -> int:
     return removed
 
 
-def _beside_prefix(folder: Path) -> str:
-    """Name prefix of the hidden folder beside ``folder`` in which `commit_files` writes
-    the files of an output folder it made (``.NAME.asnatlas-new-XXXXXXXX``)."""
-    return f".{folder.name}.asnatlas-new-"
+#: Tag of the hidden folder beside an output folder `commit_files` made, in which its
+#: files are written (``.NAME.asnatlas-new-XXXXXXXX``, see `Swap`).
+_NEW_FOLDER = "asnatlas-new"
 
 
 #: Test hooks: called with the number of files moved so far, before each move; and
@@ -346,7 +338,7 @@ def _beside_folder(folder: Path) -> Path | None:
     """A new hidden folder beside ``folder`` (None when its name would be too long: the
     files are then moved in one by one)."""
     try:
-        return Path(tempfile.mkdtemp(prefix=_beside_prefix(folder), dir=folder.parent))
+        return Swap(folder, _NEW_FOLDER).make()
     except OSError as err:
         if err.errno != errno.ENAMETOOLONG:
             raise
@@ -510,20 +502,29 @@ def exchange(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 
 @dataclass(frozen=True)
 class Swap:
-    """Where `publish_tree` stages a tree for ``out``: ``.<out>.new-*`` beside it."""
+    """A hidden folder beside ``out`` in which a new ``out`` is staged before it takes
+    ``out``'s place: ``.<out>.<tag>-XXXXXXXX`` (`publish_tree`: tag ``new``;
+    `commit_files` into a folder it makes: ``asnatlas-new``)."""
 
     out: Path
+    tag: str = "new"
 
     @property
     def prefix(self) -> str:
-        return f".{self.out.name}.new-"
+        return f".{self.out.name}.{self.tag}-"
+
+    def make(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix=self.prefix, dir=self.out.parent))
 
     def stale(self) -> list[Path]:
+        """Such folders left beside ``out`` (only names `make` gives: mkdtemp's 8
+        characters, so another output's folders never match)."""
+        name = re.compile(re.escape(self.prefix) + r"[a-z0-9_]{8}")
         try:
             with os.scandir(self.out.parent) as entries:
                 return sorted(Path(e.path) for e in entries
-                              if e.name.startswith(self.prefix) and e.is_dir())
-        except FileNotFoundError:
+                              if name.fullmatch(e.name) and e.is_dir(follow_symlinks=False))
+        except OSError:  # gone, or a parent this user may not list: nothing of ours there
             return []
 
 
@@ -564,7 +565,7 @@ def publish_tree(fill: Callable[[Path], None], out: str | os.PathLike,
     """
     out = Path(out)
     recover_tree(out, complete)
-    staging = Path(tempfile.mkdtemp(prefix=Swap(out).prefix, dir=out.parent))
+    staging = Swap(out).make()
     target = staging / "site"
     try:
         fill(target)

@@ -61,7 +61,7 @@ def read_pool(path: str, delimiter: str | None = None, fmt: str = DEFAULT_FORMAT
 
         names, columns, lines, header_line = read_other_format(path, fmt, delimiter,
                                                                max_bytes)
-        values = zip(*columns, strict=True) if columns else []
+        values = zip(*columns, strict=True)
         reading, failure = "", None
     names = lower_names(path, names, header_line)
     rows = [dict(zip(names, row, strict=True)) for row in values]
