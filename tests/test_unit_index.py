@@ -123,3 +123,46 @@ def test_skipped_offers_would_fail_for_exposures_missing_or_changing_a_column():
         counts = _skips(made, _variants(rows[:12]), name)
         offered, skipped = offered + counts[0], skipped + counts[1]
     assert skipped > offered // 2
+
+
+def test_kept_walks_give_what_a_fresh_walk_gives_as_associations_come_and_fill():
+    # The index keeps where a walk ended per the values its conditions read, until its trie
+    # grows: offers between additions and refills must find what an index built afresh
+    # (no kept walks) finds, rows of other configurations and variants included.
+    rows = read_pool(str(samples.path("imaging"))).rows
+    # Member types other than science, from the columns that decide them.
+    retyped = [{**row, column: value} for row in rows[:4] for column, value in (
+        ("bkgdtarg", "t"), ("is_imprt", "t"), ("is_psf", "t"),
+        ("pntgtype", "target_acquisition"))]
+    rows = rows + retyped + _variants(rows[:6], step=3)
+    rules = all_rules()
+    live = ConditionIndex()
+    made: list[Asn] = []
+    hits = 0
+    for number, row in enumerate(rows):
+        for rule in rules:
+            asn = Asn(rule, "discover", None, "pool")
+            try:
+                if not asn.add(row)[0]:
+                    continue
+            except MemberTypeError:
+                continue
+            made.append(asn)
+            live.add(asn)
+        for asn in made[number % 3::3]:  # some fill: their conditions grow stricter
+            revision = asn.revision
+            try:
+                asn.add(rows[(number * 7) % len(rows)])
+            except MemberTypeError:
+                continue
+            if asn.revision != revision:
+                live.refresh(asn)
+        fresh = ConditionIndex()
+        for asn in made:  # in the same order: the same creation numbers
+            fresh.add(asn)
+        for other in rows[number % 4::4]:
+            kept = len(live.walks)
+            fresh.walks.clear()  # a walk of its own for every row
+            assert live.candidates(other) == fresh.candidates(other), (number, other)
+            hits += len(live.walks) == kept
+    assert hits > 0

@@ -59,6 +59,12 @@ class ConditionIndex:
         self.fingerprints: dict[int, tuple[tuple, tuple]] = {}
         self.buckets: dict[int, tuple[Conditions | None, list[list[Asn]]]] = {}
         self.count = 0
+        # Where a walk of the trie ends depends only on its shape and on the values of
+        # the columns its conditions read: the nodes a walk reached, by those values, are
+        # kept until a node is added (rows repeat configurations; most offers hit).
+        self.read: tuple[str, ...] = ()  # pool columns the trie's conditions read
+        self.names: set[str] = set()  # the trie's column names (MEMBER_TYPE for those)
+        self.walks: dict[tuple, tuple[list[Asn], ...]] = {}
 
     def add(self, asn: Asn) -> None:
         asn.order = self.count
@@ -123,14 +129,49 @@ class ConditionIndex:
                 child = by_value.get(value)
                 if child is None:
                     child = by_value[value] = _Node()
+                    self._read_column(column)
                 node = child
+            if node.asns is None:  # a new bucket (a new node's path ends in one)
+                node.asns = []
+                self.walks.clear()  # walks may reach it now
             buckets.setdefault(id(node.asns), node.asns)
         return list(buckets.values())
+
+    def _read_column(self, column: int) -> None:
+        name = _COLUMNS[column][0]
+        if name not in self.names:
+            self.names.add(name)
+            read = checks.MEMBER_TYPE_COLUMNS if name == MEMBER_TYPE else (name,)
+            self.read = tuple(sorted({*self.read, *read}))
 
     def candidates(self, item: Item) -> list[Asn]:
         """Associations the item may join, in creation order."""
         if not self.shortcuts:
             return list(self.everyone)
+        key = tuple(map(item.get, self.read))
+        reached = self.walks.get(key)
+        if reached is None:
+            reached = self.walks[key] = self._walk(item)
+        holders = self.by_filename.get(item.get("filename", ""))
+        if not holders and len(reached) == 1:  # the usual first offer
+            return list(reached[0])
+        found = [asns for asns in reached if asns]
+        if holders:
+            found.append(holders)
+        if len(found) <= 1:
+            return list(found[0]) if found else []
+        unique: list[Asn] = []
+        seen: set[Asn] = set()  # associations hash by identity
+        for bucket in found:
+            for asn in bucket:
+                if asn not in seen:
+                    seen.add(asn)
+                    unique.append(asn)
+        unique.sort(key=_by_order)
+        return unique
+
+    def _walk(self, item: Item) -> tuple[list[Asn], ...]:
+        """The buckets of the trie's nodes the item's values reach (empty ones too)."""
         found: list[list[Asn]] = []
         # An exposure is often looked up several times in a pass (reprocessing): its key
         # parts never change, so they are kept while the pass lasts.
@@ -142,7 +183,7 @@ class ConditionIndex:
         pop, push, known = stack.pop, stack.append, parts.get
         while stack:
             node = pop()
-            if node.asns:
+            if node.asns is not None:
                 found.append(node.asns)
             for column, by_value in node.children.items():
                 part = known(column, False)
@@ -154,13 +195,7 @@ class ConditionIndex:
                     child = by_value.get(part)
                     if child is not None:
                         push(child)
-        holders = self.by_filename.get(item.get("filename", ""))
-        if holders:
-            found.append(holders)
-        if len(found) == 1:
-            return list(found[0])
-        unique = {id(asn): asn for bucket in found for asn in bucket}
-        return sorted(unique.values(), key=_by_order)
+        return tuple(found)
 
 
 class _Node:
@@ -169,7 +204,8 @@ class _Node:
     __slots__ = ("asns", "children")
 
     def __init__(self) -> None:
-        self.asns: list[Asn] = []
+        # None until an alternative ends here (walks collect buckets only).
+        self.asns: list[Asn] | None = None
         # Keyed by column number (`_column_number`): an int hashes at once, a column's
         # tuple anew at every lookup.
         self.children: dict[int, dict[str, _Node]] = {}
@@ -315,24 +351,35 @@ def conditions(asn: Asn) -> Conditions | None:
     # association (those its association tests read: science, candidate type);
     # associations of one configuration share them (cached), across candidate passes too
     # (the candidate's own condition is not part of the check).
+    facts = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
+             computed_patterns(asn))
+    record = asn.matcher.borrowed
+    if record is not None:
+        # The states are a recorded start's, unchanged since (`Matcher.restore_saved`):
+        # the associations started from one record share their conditions.
+        found = _BY_RECORD.get((id(record), facts), False)
+        if found is not False:
+            return found
     states = asn.matcher.states
-    key = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
-           *[(i, state.literal, state.sources) for i in _leaves(check)[0]
-             if (state := states[i]) is not None and state.literal is not None],
-           computed_patterns(asn))
+    key = (facts, *[(i, state.literal, state.sources) for i in _leaves(check)[0]
+                    if (state := states[i]) is not None and state.literal is not None])
     found = _CONDITIONS.get(key, False)
     if found is False:
         if len(_CONDITIONS) > 100_000:
-            _CONDITIONS.clear()
-            _CHECKS.clear()
-            _LEAVES.clear()
+            for cache in (_CONDITIONS, _CHECKS, _LEAVES, _BY_RECORD, _RECORDS):
+                cache.clear()
         found = _CONDITIONS[key] = _conditions(check, asn)
         _CHECKS[id(check)] = check  # keeps id(check) unique while cached
+    if record is not None:
+        _BY_RECORD[id(record), facts] = found
+        _RECORDS[id(record)] = record  # keeps id(record) unique while cached
     return found
 
 
 _CONDITIONS: dict[tuple, Conditions | None] = {}
 _CHECKS: dict[int, tuple] = {}
+_BY_RECORD: dict[tuple, Conditions | None] = {}
+_RECORDS: dict[int, tuple] = {}
 _LEAVES: dict[int, tuple[tuple[int, ...], tuple]] = {}
 
 

@@ -263,6 +263,7 @@ def run(
 
     items = list(items)
     replaying = shortcuts and len(items) >= REPLAY_MIN_ITEMS
+    candidates, rules_for = index.candidates, starters.rules_for
     queue = _Queue()
     queue.add(Reprocess(items, WorkOver.BOTH, tuple(ruleset.rules)))
     first = True
@@ -270,11 +271,13 @@ def run(
         allowed = current.rules or tuple(ruleset.rules)
         allowed_ids = {base_of.get(id(rule), id(rule)) for rule in allowed}
         every_rule = len(allowed_ids) == len(ruleset.rules)
+        to_existing = current.work_over != WorkOver.RULES
+        to_rules = current.work_over in (WorkOver.BOTH, WorkOver.RULES)
         for item in current.items:
             joined: set[int] = set()  # base rules of the associations the item joined
             requests: list[Reprocess] = []
-            if current.work_over != WorkOver.RULES:
-                for asn in index.candidates(item):
+            if to_existing:
+                for asn in candidates(item):
                     base = base_of.get(id(asn.rule), id(asn.rule))
                     if not every_rule and base not in allowed_ids:
                         continue
@@ -285,8 +288,8 @@ def run(
                     requests.extend(reprocess)
                     if matched:
                         joined.add(base)
-            if current.work_over in (WorkOver.BOTH, WorkOver.RULES):
-                for rule in starters.rules_for(item):
+            if to_rules:
+                for rule in rules_for(item):
                     if id(rule) in joined or id(rule) not in allowed_ids:
                         continue
                     asn = Asn(pass_rule(rule), ruleset.name, version_id, pool_name,
