@@ -65,6 +65,7 @@ class ConditionIndex:
         self.read: tuple[str, ...] = ()  # pool columns the trie's conditions read
         self.names: set[str] = set()  # the trie's column names (MEMBER_TYPE for those)
         self.walks: dict[tuple, tuple[list[Asn], ...]] = {}
+        self.by_record: dict[tuple, tuple] = {}  # see `conditions`
 
     def add(self, asn: Asn) -> None:
         asn.order = self.count
@@ -102,7 +103,7 @@ class ConditionIndex:
 
     def _place(self, asn: Asn) -> None:
         self.fingerprints[id(asn)] = (asn.state_key(), _fingerprint(asn))
-        alternatives = conditions(asn)
+        alternatives = conditions(asn, self.by_record)
         # Associations of one configuration share their (cached) conditions: the buckets
         # they end in are found once.
         known = self.buckets.get(id(alternatives))
@@ -341,8 +342,13 @@ def member_type_of(item: Item) -> str | None:
 Conditions = list[frozenset]  # alternatives, each a set of ((column, mode), value)
 
 
-def conditions(asn: Asn) -> Conditions | None:
-    """What an exposure needs to possibly join `asn` (None: nothing can join it)."""
+def conditions(asn: Asn, by_record: dict[tuple, tuple] | None = None) -> Conditions | None:
+    """What an exposure needs to possibly join `asn` (None: nothing can join it).
+
+    `by_record`: a memo of the conditions of associations whose states are still those of
+    a recorded start (`Matcher.restore_saved`), kept by the caller for as long as those
+    records live (the index: a pass).
+    """
     check = asn.rule.quick_fail
     if check is None:
         return [frozenset()]
@@ -353,33 +359,30 @@ def conditions(asn: Asn) -> Conditions | None:
     # (the candidate's own condition is not part of the check).
     facts = (id(check), asn.rule.member_type, asn.has_science(), asn.acid.type,
              computed_patterns(asn))
-    record = asn.matcher.borrowed
+    record = asn.matcher.borrowed if by_record is not None else None
     if record is not None:
-        # The states are a recorded start's, unchanged since (`Matcher.restore_saved`):
-        # the associations started from one record share their conditions.
-        found = _BY_RECORD.get((id(record), facts), False)
-        if found is not False:
-            return found
+        # The states are a recorded start's, unchanged since: the associations started
+        # from one record share their conditions.
+        known = by_record.get((id(record), facts))
+        if known is not None:
+            return known[1]
     states = asn.matcher.states
     key = (facts, *[(i, state.literal, state.sources) for i in _leaves(check)[0]
                     if (state := states[i]) is not None and state.literal is not None])
     found = _CONDITIONS.get(key, False)
     if found is False:
         if len(_CONDITIONS) > 100_000:
-            for cache in (_CONDITIONS, _CHECKS, _LEAVES, _BY_RECORD, _RECORDS):
+            for cache in (_CONDITIONS, _CHECKS, _LEAVES):
                 cache.clear()
         found = _CONDITIONS[key] = _conditions(check, asn)
         _CHECKS[id(check)] = check  # keeps id(check) unique while cached
     if record is not None:
-        _BY_RECORD[id(record), facts] = found
-        _RECORDS[id(record)] = record  # keeps id(record) unique while cached
+        by_record[id(record), facts] = (record, found)  # the record: its id stays unique
     return found
 
 
 _CONDITIONS: dict[tuple, Conditions | None] = {}
 _CHECKS: dict[int, tuple] = {}
-_BY_RECORD: dict[tuple, Conditions | None] = {}
-_RECORDS: dict[int, tuple] = {}
 _LEAVES: dict[int, tuple[tuple[int, ...], tuple]] = {}
 
 
