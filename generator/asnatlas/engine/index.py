@@ -157,10 +157,14 @@ class ConditionIndex:
         if not holders and len(reached) == 1:  # the usual first offer
             return list(reached[0])
         found = [asns for asns in reached if asns]
+        if not found:
+            return list(holders) if holders else []
         if holders:
+            if len(found) == 1 and len(found[0]) == 1 and found[0][0] in holders:
+                return list(holders)  # an offer again: its bucket's one association holds it
             found.append(holders)
-        if len(found) <= 1:
-            return list(found[0]) if found else []
+        if len(found) == 1:
+            return list(found[0])
         unique: list[Asn] = []
         seen: set[Asn] = set()  # associations hash by identity
         for bucket in found:
