@@ -377,7 +377,11 @@ def _remove_equal(asns: list[Asn], asn: Asn) -> None:
 
 
 def _by_candidate(asns: list[Asn]) -> list[Asn]:
-    return sorted(asns, key=lambda asn: asn.data["asn_id"])
+    return sorted(asns, key=_asn_id)
+
+
+def _asn_id(asn: Asn) -> str:
+    return asn.data["asn_id"]
 
 
 def prune(asns: list[Asn]) -> list[Asn]:
@@ -387,7 +391,10 @@ def prune(asns: list[Asn]) -> list[Asn]:
 
 def _membership_key(product: dict) -> frozenset | None:
     """Products with equal keys have no membership difference (None: has duplicates)."""
-    members = [(m["expname"], m["exptype"]) for m in product["members"]]
+    members = product["members"]
+    if len(members) == 1:  # most Stage 2 products
+        return frozenset(((members[0]["expname"], members[0]["exptype"]),))
+    members = [(m["expname"], m["exptype"]) for m in members]
     names = {name for name, _ in members}
     if len(names) != len(members):
         return None  # duplicate members: differs from every product, itself included
@@ -415,8 +422,11 @@ def _prune_duplicate_products(asns: list[Asn]) -> list[Asn]:
         return asns
     ordered = _by_candidate(asns)
     by_product: dict[str, list[Asn]] = defaultdict(list)
+    repeated = set(dups)
     for asn in ordered:
-        by_product[asn.products[0]["name"]].append(asn)
+        name = asn.products[0]["name"]
+        if name in repeated:  # the others are never looked up
+            by_product[name].append(asn)
     full_prune: list[Asn] = []
     # `full_prune` by `association_key`: only associations sharing a key can be the same.
     pruned_by_key: dict[tuple, list[Asn]] = defaultdict(list)
@@ -453,10 +463,13 @@ def _prune_duplicate_products(asns: list[Asn]) -> list[Asn]:
                 _remove_equal(to_keep, pruned)
     # Each pruned entry takes out the first remaining occurrence of its association.
     removals = Counter(id(asn) for asn in full_prune)
+    if not removals:
+        return ordered
     kept = []
     for asn in ordered:
-        if removals[id(asn)] > 0:
-            removals[id(asn)] -= 1
+        left = removals.get(id(asn))
+        if left:
+            removals[id(asn)] = left - 1
         else:
             kept.append(asn)
     return kept
