@@ -60,8 +60,8 @@ class ConditionIndex:
         self.buckets: dict[int, tuple[Conditions | None, list[list[Asn]]]] = {}
         self.count = 0
         # Where a walk of the trie ends depends only on its shape and on the values of
-        # the columns its conditions read: the nodes a walk reached, by those values, are
-        # kept until a node is added (rows repeat configurations; most offers hit).
+        # the columns its conditions read: the buckets a walk reached, by those values,
+        # are kept until a bucket is added (rows repeat configurations; most offers hit).
         self.read: tuple[str, ...] = ()  # pool columns the trie's conditions read
         self.names: set[str] = set()  # the trie's column names (MEMBER_TYPE for those)
         self.walks: dict[tuple, tuple[list[Asn], ...]] = {}
