@@ -391,10 +391,7 @@ def prune(asns: list[Asn]) -> list[Asn]:
 
 def _membership_key(product: dict) -> frozenset | None:
     """Products with equal keys have no membership difference (None: has duplicates)."""
-    members = product["members"]
-    if len(members) == 1:  # most Stage 2 products
-        return frozenset(((members[0]["expname"], members[0]["exptype"]),))
-    members = [(m["expname"], m["exptype"]) for m in members]
+    members = [(m["expname"], m["exptype"]) for m in product["members"]]
     names = {name for name, _ in members}
     if len(names) != len(members):
         return None  # duplicate members: differs from every product, itself included

@@ -157,8 +157,6 @@ class ConditionIndex:
         if not holders and len(reached) == 1:  # the usual first offer
             return list(reached[0])
         found = [asns for asns in reached if asns]
-        if not found:
-            return list(holders) if holders else []
         if holders:
             if len(found) == 1 and len(found[0]) == 1 and found[0][0] in holders:
                 return list(holders)  # an offer again: its bucket's one association holds it
