@@ -136,3 +136,6 @@ def test_provenance_names_versions_and_a_date_only_from_source_date_epoch(monkey
                      "asnatlas_date": ""}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert provenance()["asnatlas_date"] == "2023-11-14"
+    for odd in ("²", "9" * 30):  # a digit int() refuses; a date Python cannot make
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", odd)
+        assert provenance()["asnatlas_date"] == ""

@@ -125,3 +125,13 @@ def test_a_program_of_thousands_of_digits_is_a_mismatch_not_a_crash():
     problems = validate_bytes(json.dumps(data).encode("utf-8"), NAME, path=NAME)
     _sane(problems)
     assert any(p.code in ("ASN205", "ASN209") for p in problems)
+
+
+def test_a_program_of_other_unicode_digits_is_no_program_number():
+    # "²" and "١٢٣" are digits to str.isdigit; the first is no int at all (found by the
+    # random-JSON test above on a fresh clone: the validator raised).
+    for program in ("²", "0²", "١٢٣", "12³"):
+        data = json.loads(VALID)
+        data["program"] = program
+        _sane(validate_data(data, path=NAME))
+        _sane(validate_bytes(json.dumps({"program": program}).encode(), NAME, path=NAME))

@@ -365,10 +365,11 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 def _program_number(program: object) -> int | None:
-    """The number of a ``program`` field written in digits (None otherwise). More than 18
-    significant digits is no program a file name can carry (-1), and is never converted:
-    a hostile 5,000-digit value would exceed Python's integer-conversion limit."""
-    if not isinstance(program, str) or not program.isdigit():
+    """The number of a ``program`` field written in ASCII digits (None otherwise: ``²`` is
+    a digit to `str.isdigit` but not to `int`). More than 18 significant digits is no
+    program a file name can carry (-1), and is never converted: a hostile 5,000-digit value
+    would exceed Python's integer-conversion limit."""
+    if not isinstance(program, str) or not (program.isascii() and program.isdigit()):
         return None
     digits = program.lstrip("0") or "0"
     return int(digits) if len(digits) <= 18 else -1  # -1: equal to no file-name program

@@ -58,8 +58,12 @@ def provenance() -> dict[str, str]:
 
     date = ""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%d")
+    if epoch.isascii() and epoch.isdigit():  # "²" is a digit to isdigit, not to int
+        try:
+            date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime(
+                "%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):  # beyond the dates Python can make
+            date = ""
     return {"asnatlas_version": __version__, "asnatlas_rules": RULES_VERSION,
             "asnatlas_date": date}
 
