@@ -325,12 +325,21 @@ def table(rows: list[Row], repeat: int, synthetic: int) -> list[str]:
     return lines
 
 
-def verdict(rows: list[Row], startup: Run | None) -> list[str]:
-    """Targets of issue 12, checked against the figures."""
+def verdict(rows: list[Row], startup: Run | None, default_jobs: int) -> list[str]:
+    """Targets of issue 12, checked against the figures. They are for `asnatlas generate
+    POOL` as a user runs it, with the default process count; rows of other counts are
+    printed beside them for comparison, without a verdict."""
     out = []
     if startup is not None and startup.status == 0:
         out.append(f"target start-up (imaging sample, dry run) < 0.3 s: {startup.wall:.2f} s "
                    f"-> {'met' if startup.wall < 0.3 else 'NOT met'}")
+
+    def line(row: Row, goal: str, figures: str, met: bool) -> str:
+        if row.name.endswith(f" -j{default_jobs}"):
+            return f"target {row.name} {goal}: {figures} -> {'met' if met else 'NOT met'}"
+        return (f"for comparison, {row.name} (not the default -j{default_jobs}; no "
+                f"target) {goal}: {figures}")
+
     for row in rows:
         if row.name.startswith("mega_pool ") and row.ok:
             best = min(r.wall for r in row.ok)
@@ -338,25 +347,24 @@ def verdict(rows: list[Row], startup: Run | None) -> list[str]:
             if ref is not None and ref.status == 0:
                 ratio = ref.wall / best
                 cpu = min(r.cpu for r in row.ok)
-                out.append(f"target {row.name} 500x the reference: {ratio:.0f}x wall "
-                           f"({best:.2f} s vs {ref.wall:.0f} s), {ref.cpu / cpu:.0f}x CPU "
-                           f"({cpu:.2f} s vs {ref.cpu:.0f} s) -> "
-                           f"{'met' if ratio >= 500 else 'NOT met'}")
+                out.append(line(row, "500x the reference",
+                                f"{ratio:.0f}x wall ({best:.2f} s vs {ref.wall:.0f} s), "
+                                f"{ref.cpu / cpu:.0f}x CPU ({cpu:.2f} s vs {ref.cpu:.0f} s)",
+                                ratio >= 500))
             else:
-                out.append(f"target {row.name} about 0.55 s (500x the reference's ~277 s): "
-                           f"best {best:.2f} s -> {'met' if best <= 0.55 else 'NOT met'} "
-                           "(run --reference for the ratio)")
+                out.append(line(row, "about 0.55 s (500x the reference's ~277 s)",
+                                f"best {best:.2f} s (run --reference for the ratio)",
+                                best <= 0.55))
     synthetic = [r for r in rows if r.name.startswith("synthetic")]
     for size, limit in ((10000, 2.5), (40000, 8.0)):
         for row in (r for r in synthetic if r.rows == size):
             if row.ok:
                 best = min(r.wall for r in row.ok)
                 peak = max(r.peak_mb for r in row.ok)
-                met = best < limit and peak < 500
-                out.append(f"target {row.name} < {limit} s and < 500 MB: {best:.2f} s, "
-                           f"{peak:.0f} MB -> {'met' if met else 'NOT met'}")
+                out.append(line(row, f"< {limit} s and < 500 MB", f"{best:.2f} s, {peak:.0f} MB",
+                                best < limit and peak < 500))
             else:
-                out.append(f"target {row.name} < {limit} s: NOT met ({row.note})")
+                out.append(line(row, f"< {limit} s", f"no figure ({row.note})", False))
     return out
 
 
@@ -597,9 +605,11 @@ def main(argv: list[str] | None = None) -> int:
         # Before the work folder is deleted (its files written under it, see `measure`).
         profiled = (profile(POOLS / "mega_pool.csv", args.repeat)
                     if args.profile and (POOLS / "mega_pool.csv").is_file() else [])
+    from asnatlas.cli import DEFAULT_JOBS  # what `asnatlas generate` uses here without -j
+
     print()
     for line in (startup_lines + [""] + table(rows, args.repeat, args.synthetic_repeat)
-                 + [""] + verdict(rows, startup)):
+                 + [""] + verdict(rows, startup, DEFAULT_JOBS)):
         print(line)
     if profiled:
         print()

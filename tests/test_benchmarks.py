@@ -128,11 +128,20 @@ def test_table_and_verdict_read_rows_per_process_count():
             bench.Row("synthetic_10000 -j2", 10000, [bench.Run(2.0, 3.2, 120, 0, 10335)])]
     text = "\n".join(bench.table(rows, 5, 1))
     assert "550x" in text and "858/858" in text
-    lines = bench.verdict(rows, None)
-    assert any("mega_pool -j2 500x the reference: 550x wall" in line and "-> met" in line
+    lines = bench.verdict(rows, None, default_jobs=2)
+    assert any(line.startswith("target mega_pool -j2 500x the reference: 550x wall")
+               and "-> met" in line for line in lines)
+    assert any(line.startswith("target synthetic_10000 -j2 < 2.5 s") and "-> met" in line
                for line in lines)
-    assert any("synthetic_10000 -j2 < 2.5 s" in line and "-> met" in line for line in lines)
-    assert any("synthetic_10000 -j1 < 2.5 s" in line and "NOT met" in line for line in lines)
+    # Another process count than the default is shown beside, with no verdict of its own.
+    one = [line for line in lines if "synthetic_10000 -j1" in line]
+    assert len(one) == 1 and one[0].startswith("for comparison, synthetic_10000 -j1")
+    assert "3.00 s" in one[0] and "met" not in one[0]
+    # On a one-core machine the default is -j1: its rows carry the verdicts.
+    lines = bench.verdict(rows, None, default_jobs=1)
+    assert any(line.startswith("target synthetic_10000 -j1 < 2.5 s") and "NOT met" in line
+               for line in lines)
+    assert not any(line.startswith("target") and "-j2" in line for line in lines)
 
 
 instructions = _load("bench_instructions")
