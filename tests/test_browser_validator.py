@@ -350,11 +350,12 @@ def _hostile_items() -> list[tuple[bytes, str, str | None]]:
     texts = []
     for expname in ["a\x1b]0;pwned\x07_cal.fits", "a\x00_cal.fits", "..", ".", "   ", "dir/",
                     "/abs/a_cal.fits", "../up/a_cal.fits", "a\u202e_cal.fits", "a\u2028_cal.fits",
-                    "a\r\n::error::x_cal.fits"]:
+                    "a\r\n::error::x_cal.fits", "nrca1\u200b_cal.fits", "a\U000e0041_cal.fits"]:
         data = json.loads(json.dumps(good))
         data["products"][0]["members"][0]["expname"] = expname
         texts.append(json.dumps(data))
     for name in ["../../x", "/tmp/x", "a\\b", ".", "..", " ", "x\n::warning::y", "x\u2066",
+                 "x\u2060\ufeff\xad",
                  "##vso[task.setvariable variable=x]1"]:
         data = json.loads(json.dumps(good))
         data["products"][0]["name"] = name
@@ -367,6 +368,7 @@ def _hostile_items() -> list[tuple[bytes, str, str | None]]:
     texts.append('{"products": [' + "[" * 400 + "]" * 400 + "]}")
     texts.append('{"a\\ud800b": "\\udc00", "products": ["\\ud83d\\ude00\\ud83d"]}')
     texts.append('{"products": "\\ud800\\u0041"}')
+    texts.append(json.dumps({**minimal, "no\u200bte": 1, "x\U000e0041": 2}))
     items = [(t.encode("utf-8"), GOOD.name, GOOD.name) for t in texts]
     items.append((texts[0].encode(), "::error file=x::y_asn.json", "::error file=x::y_asn.json"))
     items.append((texts[0].encode(), "x\n##[error]y_asn.json", "x\n##[error]y_asn.json"))

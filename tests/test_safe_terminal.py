@@ -15,7 +15,7 @@ from asnatlas.safetext import UNSAFE
 
 HERE = Path(__file__).resolve().parent
 IMAGING = HERE.parent / "generator" / "asnatlas" / "samples" / "imaging.csv"
-ESCAPES = "\x1b]0;retitled\x07\x1b[31m\u202e\x9b2J"
+ESCAPES = "\x1b]0;retitled\x07\x1b[31m\u202e\x9b2J\u200b\ufeff\U000e0041"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -90,3 +90,23 @@ def test_code_version_says_who_wrote_the_file(tmp_path):
     files = sorted(out.glob("*_asn.json"))
     assert files
     assert {json.loads(f.read_text())["code_version"] for f in files} == {CODE_VERSION}
+
+
+@pytest.mark.parametrize("output", ["text", "github", "json"])
+def test_validate_shows_invisible_characters_as_escapes(tmp_path, output):
+    # Zero-width and tag characters in names, keys and the file's own name: reported, and
+    # never printed raw (they would make one name look like another).
+    asn = {"products": [{"name": "jw01234-o001_t001_nircam_clear\u2060-f200w",
+                         "members": [{"expname": "jw01234001001_02101_00001_nrca1\u200b_cal.fits",
+                                      "exptype": "science"}]}],
+           "no\u200bte": 1}
+    path = tmp_path / "jw01234-o001_20240101t120000_image3_00001\u200b_asn.json"
+    path.write_text(json.dumps(asn, ensure_ascii=False), encoding="utf-8")
+    done = run("validate", "--format", output, str(path))
+    assert done.returncode == 1, done.stderr
+    assert_inert(done.stdout + done.stderr)
+    if output == "json":
+        return  # JSON escapes them by itself; its strings hold the names as they are
+    assert done.stdout.count("ASN221") == 2
+    assert "\\u200b" in done.stdout and "\\u2060" in done.stdout
+

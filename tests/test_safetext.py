@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,3 +39,16 @@ def test_bidi_controls_lone_surrogates_and_non_strings():
     assert visible("\ud800") == "\\ud800"
     visible("x\udfff").encode("utf-8")  # printable anywhere
     assert visible(12) == "12"
+
+
+def test_every_format_character_is_escaped():
+    # Invisible characters (zero-width space, joiners, soft hyphen, BOM, tags) make two
+    # different names look the same; bidi controls reorder them. All are Unicode's Cf.
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) == "Cf":
+            assert not is_safe(chr(code)), f"U+{code:04X}"
+    assert visible("nrca1\u200b_cal.fits") == "nrca1\\u200b_cal.fits"
+    assert visible("x\u2060\ufeff\xad\U000e0041") == "x\\u2060\\ufeff\\xad\\U000e0041"
+    # Visible text of other scripts stays as it is.
+    for text in ("Ωμέγα Κένταυρος", "M31 (Андромеда)", "é", "αβγ-1"):
+        assert is_safe(text) and visible(text) == text

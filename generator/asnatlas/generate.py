@@ -240,7 +240,10 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
     row_index: dict[int, int] = {}  # id(item) -> pool row index, for member rows
 
     by_type = candidates_by_type(pool)
+    requested = candidate_ids
     if dms and candidate_ids is not None:
+        # The background candidates run too, to check the requested ones for duplicates;
+        # only the requested ids' associations are kept (below).
         candidate_ids = _with_background_candidates(pool, list(candidate_ids))
     if candidate_ids is None:
         work = [(cid, ctype) for ctype, ids in by_type.items() for cid in ids]
@@ -286,8 +289,8 @@ def _generate(pool: Pool, version_id: str | None, candidate_ids: list[str] | Non
         resequence(associations)
 
     final = finalize_all(associations) if associations else []
-    if dms and candidate_ids is not None:
-        final = [a for a in final if any(cid in a.data["asn_id"] for cid in candidate_ids)]
+    if dms and requested is not None:
+        final = [a for a in final if any(cid in a.data["asn_id"] for cid in requested)]
     by_filename: dict[str, int] = {}
     for i, row in enumerate(pool.rows):
         by_filename.setdefault(row.get("filename", ""), i)

@@ -153,11 +153,11 @@ def _member_list(p: int, members: list, stage: int | None) -> list[Problem]:
 
 
 def _unsafe(what: str, name: str, at: str) -> list[Problem]:
-    """ASN221: characters that end a line, drive a terminal or reorder text in a name."""
+    """ASN221: characters that end a line, drive a terminal, reorder text or hide in a name."""
     if safetext.is_safe(name):
         return []
-    return [Problem("ASN221", f"{what} {_clip(name)!r} holds a control, line-break or bidi "
-                              f"character", at,
+    return [Problem("ASN221", f"{what} {_clip(name)!r} holds a control, line-break, bidi or "
+                              f"invisible character", at,
                     hint="the pipeline would open or write a file of that name; use plain "
                          "letters, digits, '_', '-' and '.'")]
 

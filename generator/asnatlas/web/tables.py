@@ -74,7 +74,7 @@ def _json(value: object) -> str:
 
 def shown(value: object) -> object:
     """``value`` with every string in it made `visible` (pool values are untrusted: no
-    control, line-break or bidi character reaches the page through a data file)."""
+    control, line-break, bidi or invisible character reaches the page through a data file)."""
     if isinstance(value, str):
         return visible(value)
     if isinstance(value, dict):
