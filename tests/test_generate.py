@@ -61,6 +61,9 @@ MODE_ARGS = {
     "all-candidates": {"all_candidates": True, "version_id": VERSION},
     "discover": {"discover": True, "version_id": VERSION},
     "ids-o001": {"candidate_ids": ["o001"], "version_id": VERSION},
+    # --DMS -i o001: the background candidates of o001's exposures run too, and only
+    # o001's associations are kept (the spectroscopy sample has one, c1000).
+    "dms-ids-o001": {"candidate_ids": ["o001"], "dms": True, "version_id": VERSION},
     "noversion": {},
 }
 
@@ -68,7 +71,8 @@ MODE_ARGS = {
 @pytest.mark.parametrize("mode", sorted(MODE_ARGS))
 @pytest.mark.parametrize("name", samples.names())
 def test_modes_match_reference(name: str, mode: str):
-    """--all-candidates, --discover, -i and no version id, against the reference's output."""
+    """--all-candidates, --discover, -i, --DMS -i and no version id, against the reference's
+    output."""
     folder = MODES / name / mode
     result = generate(read_pool(str(samples.path(name))), **MODE_ARGS[mode])
     assert_same(expected_files(folder), generated_files(result))

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from asnatlas.conventions.candidates import candidate_text, parse_candidates
+from asnatlas.conventions import candidate_text, parse_candidates, unreadable
 from asnatlas.conventions.naming import format_asn_filename
 from asnatlas.engine.candidate import DISCOVERED, Asn
 from asnatlas.engine.finalize import association_key, finalize_all, resequence, same_association
@@ -62,7 +62,12 @@ def candidates_by_type(pool: Pool) -> dict[str, dict[str, int]]:
     """Candidate ids found in the pool's ASN_CANDIDATE column, grouped by candidate type."""
     by_type: dict[str, dict[str, int]] = {}
     for row in pool.rows:
-        for cand_id, ctype in parse_candidates(row.get("asn_candidate", "null")):
+        text = row.get("asn_candidate", "null")
+        if (expected := unreadable(text)) is not None:
+            # Called before generating too (to check -i ids): located here, not by the caller.
+            raise InputError(str(UnusableValue(row, "asn_candidate", text, expected)),
+                             pool.path, pool.line_of(row))
+        for cand_id, ctype in parse_candidates(text):
             ids = by_type.setdefault(ctype, {})
             ids[cand_id] = ids.get(cand_id, 0) + 1
     return by_type

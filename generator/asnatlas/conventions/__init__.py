@@ -13,11 +13,17 @@ package may import from here.
 """
 
 from asnatlas.conventions import candidates, catalogue, naming, suffixes, vocabulary
-from asnatlas.conventions.candidates import candidate_text, parse_candidate, parse_candidates
+from asnatlas.conventions.candidates import (
+    candidate_text,
+    parse_candidate,
+    parse_candidates,
+    unreadable,
+)
 from asnatlas.conventions.catalogue import stage_of
 from asnatlas.conventions.naming import NamingError, format_asn_filename
 
 __all__ = [
     "NamingError", "candidate_text", "candidates", "catalogue", "format_asn_filename",
-    "naming", "parse_candidate", "parse_candidates", "stage_of", "suffixes", "vocabulary",
+    "naming", "parse_candidate", "parse_candidates", "stage_of", "suffixes", "unreadable",
+    "vocabulary",
 ]

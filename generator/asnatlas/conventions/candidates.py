@@ -71,6 +71,26 @@ def parse_candidates(text: str) -> tuple[Pair, ...]:
 
 
 @lru_cache(maxsize=4096)
+def unreadable(text: str) -> str | None:
+    """What an ``ASN_CANDIDATE`` value should have been, when the DMS generator fails on it
+    (None when it reads it). It lists every row's candidates first, unpacking each entry as
+    a pair: an entry that is no pair of two ends the list (``('o001',)``, text), but a value
+    or entry that cannot be unpacked at all (``1e3``, ``[1, 2]``, ``{1: 2}``) stops it."""
+    value = evaluate(text)
+    if isinstance(value, (int, str)):
+        return None
+    try:
+        for entry in value:
+            try:
+                _cand_id, _ctype = entry
+            except ValueError:
+                return None
+    except TypeError:
+        return "expected a list of (id, type) pairs such as [('o001', 'observation')]"
+    return None
+
+
+@lru_cache(maxsize=4096)
 def parse_candidate(text: str) -> Pair | None:
     """One entry, e.g. ``('o001', 'observation')`` -> ``("o001", "observation")``; None if
     the text is not a pair."""
