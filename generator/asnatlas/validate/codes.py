@@ -35,8 +35,11 @@ class Code:
 
 
 _TABLE = (
-    # JSON text. Python's reader (the pipeline's) refuses all of these but ASN007/ASN008,
-    # which it reads in its own way: they are warnings.
+    # JSON text. Python's reader refuses all of these but ASN007/ASN008 (it keeps the last
+    # key, reads NaN: warnings), ASN015 beyond our limit of 256 levels (it refuses ~1,000)
+    # and ASN016 (it makes strings no file system takes). The pipeline then retries a
+    # refused text with its deprecated YAML reader, which reads some of them (trailing
+    # commas, comments, quotes, a BOM): errors all the same (README, section validate).
     Code("ASN001", ERROR, "empty file"),
     Code("ASN002", ERROR, "not UTF-8 text"),
     Code("ASN003", ERROR, "byte-order mark at the start of the file"),
@@ -89,7 +92,8 @@ _TABLE = (
     Code("ASN218", WARNING, "version_id disagrees with the file name", dms=True),
     Code("ASN219", WARNING, "member name has no file extension"),
     Code("ASN220", WARNING, "asn_id number outside the range of its kind", dms=True),
-    Code("ASN221", ERROR, "control, line-break or bidi character in a member or product name"),
+    Code("ASN221", ERROR, "control, line-break, bidi or invisible character in a member or "
+                         "product name"),
     Code("ASN222", ERROR, "product name carries a path (it names the output files)"),
     Code("ASN223", ERROR, "name that is blank, '.' or '..'"),
 )

@@ -69,7 +69,8 @@ def decode(raw: bytes) -> tuple[str | None, list[Problem]]:
     if raw.startswith(_BOM):
         problems.append(
             Problem("ASN003", "the file starts with a UTF-8 byte-order mark", "", 1, 1,
-                    "save the file as UTF-8 without BOM; the pipeline's JSON reader rejects it")
+                    "save the file as UTF-8 without BOM: Python's JSON reader refuses it, and "
+                    "the pipeline reads it only through its deprecated YAML fallback")
         )
         raw = raw[len(_BOM):]
     elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):

@@ -260,7 +260,8 @@
     const problems = [];
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
       problems.push(problem("ASN003", "the file starts with a UTF-8 byte-order mark", "", 1, 1,
-        "save the file as UTF-8 without BOM; the pipeline's JSON reader rejects it"));
+        "save the file as UTF-8 without BOM: Python's JSON reader refuses it, and " +
+        "the pipeline reads it only through its deprecated YAML fallback"));
       bytes = bytes.subarray(3);
     } else if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
       problems.push(problem("ASN002", "the file is UTF-16 (byte-order mark found), not UTF-8",
@@ -829,7 +830,7 @@
   function unsafe(what, name, at) {
     if (unsafeRe === null) unsafeRe = new RegExp(DATA.unsafe, "u");
     if (!unsafeRe.test(name)) return [];
-    return [problem("ASN221", `${what} ${pyRepr(C(name))} holds a control, line-break or bidi character`,
+    return [problem("ASN221", `${what} ${pyRepr(C(name))} holds a control, line-break, bidi or invisible character`,
       at, 0, 0, "the pipeline would open or write a file of that name; use plain letters, digits, " +
       "'_', '-' and '.'")];
   }
@@ -1121,7 +1122,8 @@
     text = text.replace(visibleRe, (ch) => {
       if (has(NAMED, ch)) return NAMED[ch];
       const c = ch.codePointAt(0);
-      return c <= 0xff ? "\\x" + hex(c, 2) : "\\u" + hex(c, 4);
+      if (c <= 0xff) return "\\x" + hex(c, 2);
+      return c <= 0xffff ? "\\u" + hex(c, 4) : "\\U" + hex(c, 8);
     });
     text = text.replace(LONE_SURROGATE, (ch) => "\\u" + hex(ch.charCodeAt(0), 4));
     return text.replace(CI_COMMAND, "#\\x23");
