@@ -350,12 +350,14 @@ def _hostile_items() -> list[tuple[bytes, str, str | None]]:
     texts = []
     for expname in ["a\x1b]0;pwned\x07_cal.fits", "a\x00_cal.fits", "..", ".", "   ", "dir/",
                     "/abs/a_cal.fits", "../up/a_cal.fits", "a\u202e_cal.fits", "a\u2028_cal.fits",
-                    "a\r\n::error::x_cal.fits", "nrca1\u200b_cal.fits", "a\U000e0041_cal.fits"]:
+                    "a\r\n::error::x_cal.fits", "nrca1\u200b_cal.fits", "a\U000e0041_cal.fits",
+                    "d/" + "a" * 246 + "_cal.fits", "a" * 247 + "_cal.fits",
+                    "é" * 124 + "_cal.fits"]:
         data = json.loads(json.dumps(good))
         data["products"][0]["members"][0]["expname"] = expname
         texts.append(json.dumps(data))
     for name in ["../../x", "/tmp/x", "a\\b", ".", "..", " ", "x\n::warning::y", "x\u2066",
-                 "x\u2060\ufeff\xad",
+                 "x\u2060\ufeff\xad", "x" * 238, "x" * 239, "é" * 119 + "x", "\U0001f600" * 60,
                  "##vso[task.setvariable variable=x]1"]:
         data = json.loads(json.dumps(good))
         data["products"][0]["name"] = name

@@ -51,6 +51,8 @@ STRICTER: dict[str, str] = {
     "lone_surrogate": "not Unicode text: no file system or terminal encoding accepts it",
     "expname_zero_width_space": "an invisible character makes the name look like another one",
     "name_invisible": "invisible characters in the names of the output files",
+    "name_too_long": "the output files' names would be over 255 bytes: File name too long",
+    "expname_too_long": "no file name is over 255 bytes: the pipeline cannot open it",
     # Not JSON (or JSON the schema refuses): jwst 3.0.0 reads these only through its
     # deprecated YAML fallback, warning that invalid JSON will no longer be read, and YAML
     # reads some of them differently from what they say (escapes, line breaks, NaN).
@@ -147,3 +149,19 @@ def test_profile_dms_makes_ground_system_warnings_errors(capsys, tmp_path):
     assert "ASN216 warning" in capsys.readouterr().out
     assert main(["validate", "--strict", str(unknown_key)]) == 1
     assert "ASN216 error" in capsys.readouterr().out
+
+
+def test_names_too_long_for_a_file_are_errors_at_the_byte_limit():
+    # The pipeline opens a member by its name and writes NAME_i2d.fits ... from a product
+    # name: past 255 bytes (UTF-8) the file system refuses both.
+    def codes(name=None, expname=None) -> list[str]:
+        product = {"name": name or "p", "members": [
+            {"expname": expname or "a_cal.fits", "exptype": "science"}]}
+        return _errors(json.dumps({"products": [product]}, ensure_ascii=False))
+
+    ending = len("_amimulti-oi.fits")  # the longest the catalogue gives a product name
+    assert codes(name="x" * (255 - ending)) == []
+    assert codes(name="x" * (256 - ending)) == ["ASN224"]
+    assert codes(name="é" * ((255 - ending) // 2) + "x") == ["ASN224"]  # bytes, not letters
+    assert codes(expname="d/" + "a" * 246 + "_cal.fits") == []  # the file's name is 255
+    assert codes(expname="a" * 247 + "_cal.fits") == ["ASN224"]

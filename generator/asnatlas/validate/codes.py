@@ -96,6 +96,8 @@ _TABLE = (
                          "product name"),
     Code("ASN222", ERROR, "product name carries a path (it names the output files)"),
     Code("ASN223", ERROR, "name that is blank, '.' or '..'"),
+    Code("ASN224", ERROR, "name too long for a file name (members) or for the output files "
+                         "named from it (products)"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}

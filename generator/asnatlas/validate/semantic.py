@@ -128,6 +128,7 @@ def _member_list(p: int, members: list, stage: int | None) -> list[Problem]:
         expname = member["expname"]
         at = f"/products/{p}/members/{m}/expname"
         problems += _unsafe("member name", expname, at)
+        problems += _too_long_member(expname, at)
         base = _basename(expname)
         if expname and (not base.strip() or base in (".", "..")):
             problems.append(Problem(
@@ -162,10 +163,45 @@ def _unsafe(what: str, name: str, at: str) -> list[Problem]:
                          "letters, digits, '_', '-' and '.'")]
 
 
+#: The longest file name, in bytes, that the file systems the pipeline runs on accept
+#: (NAME_MAX on Linux and macOS).
+NAME_MAX = 255
+
+
+@cache
+def output_ending() -> str:
+    """The longest ending the pipeline gives the files it names from a product name
+    (``_amimulti-oi.fits``), from the product catalogue."""
+    endings = {f"_{p.suffix}.{p.extension}" for p in catalogue.product_types() if p.stage >= 2}
+    return max(endings, key=lambda e: (len(e.encode("utf-8")), e))
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _too_long_member(expname: str, at: str) -> list[Problem]:
+    """ASN224: no file can have a name longer than NAME_MAX bytes."""
+    size = _utf8_size(_basename(expname))
+    if size <= NAME_MAX:
+        return []
+    return [Problem("ASN224", f"member name {_clip(expname)!r} is {size} bytes long: no file "
+                              f"name can be longer than {NAME_MAX} bytes", at,
+                    hint="a member is the name of an existing file such as jw..._cal.fits")]
+
+
 def _product_name(p: int, name: str) -> list[Problem]:
-    """The product name becomes output file names: no path, no hidden characters."""
+    """The product name becomes output file names: no path, no hidden characters, short
+    enough for its longest output file name."""
     at = f"/products/{p}/name"
     problems = _unsafe("product name", name, at)
+    size, ending = _utf8_size(name), output_ending()
+    if size + len(ending) > NAME_MAX:
+        problems.append(Problem(
+            "ASN224", f"product name {_clip(name)!r} is {size} bytes long: with the output "
+                      f"ending {ending!r} the pipeline's file names would be longer than "
+                      f"{NAME_MAX} bytes, which file systems refuse", at,
+            hint=f"keep product names to {NAME_MAX - len(ending)} bytes"))
     if "/" in name or "\\" in name:
         problems.append(Problem(
             "ASN222", f"product name {_clip(name)!r} carries a path: the pipeline names its "

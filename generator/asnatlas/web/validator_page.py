@@ -21,7 +21,7 @@ from asnatlas.conventions.suffixes import KNOWN_SUFFIXES
 from asnatlas.validate import schema as validate_schema
 from asnatlas.validate.codes import table
 from asnatlas.validate.jsontext import MAX_DEPTH
-from asnatlas.validate.semantic import stage2_inputs, suffix_stages
+from asnatlas.validate.semantic import NAME_MAX, output_ending, stage2_inputs, suffix_stages
 
 #: Codes validator-page.js does not check, and why. Every other code in the table is
 #: checked in the browser exactly as ``asnatlas validate`` checks it.
@@ -69,6 +69,9 @@ def page_data() -> dict:
         "max_depth": MAX_DEPTH,
         # The characters asnatlas.safetext escapes (ASN221 and the shown text lines).
         "unsafe": safetext.UNSAFE.pattern,
+        # The file-name limit and the longest output ending (ASN224).
+        "name_max": NAME_MAX,
+        "output_ending": output_ending(),
         "schema_codes": {"pipeline_schema": validate_schema.PIPELINE,
                          "pipeline": validate_schema.PIPELINE_CODES,
                          "profile": validate_schema.PROFILE_CODES},

@@ -802,6 +802,12 @@
       const expname = member.expname;
       const at = `/products/${p}/members/${m}/expname`;
       out.push(...unsafe("member name", expname, at));
+      const size = utf8Size(basename(expname));
+      if (size > DATA.name_max) {
+        out.push(problem("ASN224", `member name ${pyRepr(C(expname))} is ${size} bytes long: no file ` +
+          `name can be longer than ${DATA.name_max} bytes`, at, 0, 0,
+        "a member is the name of an existing file such as jw..._cal.fits"));
+      }
       const base = basename(expname);
       if (expname && (isBlank(base) || base === "." || base === "..")) {
         out.push(problem("ASN223", `member name ${pyRepr(C(expname))} names no file`, at, 0, 0,
@@ -835,6 +841,16 @@
       "'_', '-' and '.'")];
   }
 
+  /** UTF-8 length of a string (a lone surrogate counts 3, as Python's surrogatepass). */
+  function utf8Size(s) {
+    let n = 0;
+    for (const ch of s) {
+      const c = ch.codePointAt(0);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    return n;
+  }
+
   /** Python's not s.strip(). */
   function isBlank(s) {
     for (let k = 0; k < s.length; k++) if (!PY_SPACE.has(s.charCodeAt(k))) return false;
@@ -845,6 +861,12 @@
   function productName(p, name) {
     const at = `/products/${p}/name`;
     const out = unsafe("product name", name, at);
+    const size = utf8Size(name), ending = DATA.output_ending;
+    if (size + ending.length > DATA.name_max) {
+      out.push(problem("ASN224", `product name ${pyRepr(C(name))} is ${size} bytes long: with the output ` +
+        `ending ${pyRepr(ending)} the pipeline's file names would be longer than ${DATA.name_max} bytes, ` +
+        "which file systems refuse", at, 0, 0, `keep product names to ${DATA.name_max - ending.length} bytes`));
+    }
     if (name.includes("/") || name.includes("\\")) {
       out.push(problem("ASN222", `product name ${pyRepr(C(name))} carries a path: the pipeline names its ` +
         "output files from it, so they would be written elsewhere", at, 0, 0,
