@@ -371,6 +371,8 @@ def _hostile_items() -> list[tuple[bytes, str, str | None]]:
     texts.append('{"a\\ud800b": "\\udc00", "products": ["\\ud83d\\ude00\\ud83d"]}')
     texts.append('{"products": "\\ud800\\u0041"}')
     texts.append(json.dumps({**minimal, "no\u200bte": 1, "x\U000e0041": 2}))
+    texts.append('{"products": [{"name": NaN, "members": [{"expname": Infinity, '
+                 '"exptype": "science"}]}], "program": -Infinity, "x": NaN}')
     items = [(t.encode("utf-8"), GOOD.name, GOOD.name) for t in texts]
     items.append((texts[0].encode(), "::error file=x::y_asn.json", "::error file=x::y_asn.json"))
     items.append((texts[0].encode(), "x\n##[error]y_asn.json", "x\n##[error]y_asn.json"))

@@ -157,3 +157,15 @@ def test_names_too_long_for_a_file_are_errors_at_the_byte_limit():
     assert codes(name="é" * ((255 - ending) // 2) + "x") == ["ASN224"]  # bytes, not letters
     assert codes(expname="d/" + "a" * 246 + "_cal.fits") == []  # the file's name is 255
     assert codes(expname="a" * 247 + "_cal.fits") == ["ASN224"]
+
+
+def test_nan_where_a_string_belongs_is_named_as_written():
+    # Python's reader is told to read NaN/Infinity as None; the message says what the
+    # text has, not "null" (the ASN008 warning at the same place says why it is no value).
+    text = ('{"products": [{"name": "p", "members": [{"expname": NaN, "exptype": "science"}]}],'
+            ' "program": -Infinity, "target": null}')
+    problems = validate_bytes(text.encode(), "x_asn.json")
+    messages = {p.pointer: p.message for p in problems if p.code in ("ASN102", "ASN112")}
+    assert messages["/products/0/members/0/expname"].endswith("must be a string, not NaN")
+    assert messages["/program"].endswith("must be a string, not -Infinity")
+    assert messages["/target"].endswith("not null")  # a real null stays null

@@ -140,7 +140,8 @@ def validate_text(text: str, name: str = "<text>", *, path: str | None = None,
         for problem in problems:
             problem.file = name
         return _sorted(problems)
-    more = validate_data(data, path=path, check_files=check_files)
+    more = validate_data(data, path=path, check_files=check_files,
+                         constants=validate_jsontext.constants_in(problems))
     if more:
         index = validate_jsontext.PositionIndex(text)
         for problem in more:
@@ -153,10 +154,11 @@ def validate_text(text: str, name: str = "<text>", *, path: str | None = None,
     return _sorted(problems)
 
 
-def validate_data(data: object, *, path: str | None = None,
-                  check_files: bool = False) -> list[Problem]:
-    """Validate an already-parsed association (no positions: line and col stay 0)."""
-    problems = validate_schema.check(data)
+def validate_data(data: object, *, path: str | None = None, check_files: bool = False,
+                  constants: dict[str, str] | None = None) -> list[Problem]:
+    """Validate an already-parsed association (no positions: line and col stay 0).
+    ``constants``: where the text had NaN or Infinity (pointer -> word), read as None."""
+    problems = validate_schema.check(data, constants)
     try:
         problems += validate_semantic.check(data, path, check_files)
     except RecursionError:

@@ -97,6 +97,12 @@ def decode(raw: bytes) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
+def constants_in(problems: list[Problem]) -> dict[str, str]:
+    """Pointer -> the ``NaN``/``Infinity`` read as None there (from `parse`'s ASN008
+    problems, whose messages start with the word)."""
+    return {p.pointer: p.message.split(" ", 1)[0] for p in problems if p.code == "ASN008"}
+
+
 def parse(text: str) -> tuple[bool, object, list[Problem]]:
     """Parse ``text``; returns ``(parsed, data, problems)``; ``parsed`` is False on a syntax error.
 

@@ -241,23 +241,27 @@ def validator(schema_name: str):
     return Draft202012Validator(load(schema_name), registry=registry)
 
 
-def check(data: object) -> list[Problem]:
-    """Schema problems of ``data`` (positions are filled in later from the pointers)."""
-    problems = _layer(data, PIPELINE, PIPELINE_CODES)
+def check(data: object, constants: dict[str, str] | None = None) -> list[Problem]:
+    """Schema problems of ``data`` (positions are filled in later from the pointers).
+    ``constants``: pointer -> the ``NaN``/``Infinity`` the JSON text had where ``data`` has
+    None (named so in the messages, not as null)."""
+    named = constants or {}
+    problems = _layer(data, PIPELINE, PIPELINE_CODES, named)
     taken = {p.pointer for p in problems}
-    problems += [p for p in _layer(data, schema_for(data), PROFILE_CODES)
+    problems += [p for p in _layer(data, schema_for(data), PROFILE_CODES, named)
                  if p.pointer not in taken]
     return problems
 
 
-def _layer(data: object, name: str, codes: dict[str, str]) -> list[Problem]:
+def _layer(data: object, name: str, codes: dict[str, str],
+           constants: dict[str, str]) -> list[Problem]:
     if fast_check(name)(data):
         return []
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
-        for problem in _explain(error, codes):
+        for problem in _explain(error, codes, constants):
             key = (problem.pointer, problem.message)
             if key not in seen:
                 seen.add(key)
@@ -287,10 +291,11 @@ def _json_type(value: object) -> str:
     return type(value).__name__
 
 
-def _explain(error, codes: dict[str, str]) -> list[Problem]:
+def _explain(error, codes: dict[str, str], constants: dict[str, str]) -> list[Problem]:
     path = list(error.absolute_path)
     pointer, field = _pointer(path), _field(path)
     kind, arg, value = error.validator, error.validator_value, error.instance
+    got = (constants.get(pointer) if value is None else None) or _json_type(value)
     code = codes.get(kind, codes["*"])
     hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
     if kind == "required":
@@ -304,9 +309,9 @@ def _explain(error, codes: dict[str, str]) -> list[Problem]:
     if kind == "type":
         wanted = arg if isinstance(arg, str) else " or ".join(arg)
         if not path:
-            return [Problem(code, f"the file must hold a JSON object, not {_json_type(value)}",
+            return [Problem(code, f"the file must hold a JSON object, not {got}",
                             pointer, hint="an association is one JSON object {...}")]
-        return [Problem(code, f"{field} must be {_article(wanted)}, not {_json_type(value)}",
+        return [Problem(code, f"{field} must be {_article(wanted)}, not {got}",
                         pointer, hint=hint)]
     if kind == "enum":
         shown = json.dumps(value) if not isinstance(value, str) else repr(value)
@@ -321,7 +326,7 @@ def _explain(error, codes: dict[str, str]) -> list[Problem]:
     if kind in ("minItems", "minLength"):
         return [Problem(code, f"{field} is empty", pointer, hint=hint)]
     if kind == "anyOf":
-        return [Problem(code, f"{field} must be a string or null, not {_json_type(value)}",
+        return [Problem(code, f"{field} must be a string or null, not {got}",
                         pointer, hint=hint)]
     return [Problem(code, f"{field}: {_clip(error.message)}", pointer, hint=hint)]
 

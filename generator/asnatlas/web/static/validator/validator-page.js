@@ -112,7 +112,7 @@
   }
 
   function pyTypeName(value, pointer, floats) {
-    if (value === null) return "null";
+    if (value === null) return (floats.constants && floats.constants.get(pointer)) || "null";
     if (typeof value === "boolean") return "boolean";
     if (typeof value === "number") return floats.has(pointer) ? "number" : "integer";
     if (typeof value === "string") return "string";
@@ -494,6 +494,8 @@
     }
     k = ws(k);
     if (k !== n) throw new Syntax("Extra data", k);
+    // Where the text had NaN or Infinity (read as null), named so in type errors.
+    floats.constants = new Map(constants.map(([pointer, word]) => [pointer, word]));
     return { data, values, keys, floats, duplicates, constants, bigIntegers, surrogates };
   }
 
