@@ -169,3 +169,17 @@ def test_stage2_product_names_keep_folders_but_never_leave_the_working_folder(wo
                  "../jw87800017001_02102_00001_nis_rate.fits"]) == 2
     assert "ASN222" in capsys.readouterr().err
     assert tree(workdir) == before
+
+
+def test_from_list_takes_asn_from_lists_format_option_and_refuses_yaml(workdir, capsys):
+    # Scripts written for asn_from_list pass --format json; YAML is not written.
+    assert main(["from-list", "-o", "f_asn.json", "--format", "json", "--product-name", "p",
+                 "a_cal.fits"]) == 0
+    assert json.loads((workdir / "f_asn.json").read_text())["products"][0]["name"] == "p"
+    before = tree(workdir)
+    with pytest.raises(SystemExit) as stop:
+        main(["from-list", "-o", "y_asn.json", "-f", "yaml", "--product-name", "p",
+              "a_cal.fits"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'yaml'" in capsys.readouterr().err
+    assert tree(workdir) == before

@@ -19,16 +19,21 @@ written as given. The association is validated before it is written; on any erro
 nothing is written (exit status 2).
 
 Differences from jwst's asn_from_list:
-  - -i ID is written as the association id at both stages (jwst checks it at Stage 2
-    but always writes a3001); without -i, a3001 is written, as jwst does;
+  - -i ID is written as the association id at both stages (jwst checks only its first
+    letter at Stage 2 and always writes a3001); without -i, a3001 is written, as jwst
+    does; the id is checked in full at both stages (oNNN, c1NNN, a3NNN or rNNNN);
   - a Stage 2 association with a candidate (c) id and no background member is refused
     with a one-line error (jwst fails with a traceback and leaves an empty file);
   - --background FILE... and --imprint FILE... add those members (exptype background /
     imprint) to every Stage 2 product: the step done by hand today;
-  - the id is checked at Stage 3 too (oNNN, c1NNN, a3NNN or rNNNN);
   - a Stage 3 file listed twice is refused (a member listed twice in a product);
   - a Stage 2 file named through `..` or by an absolute path is refused: its product name
     would make the pipeline write outside the working folder;
+  - names the pipeline could not use are refused as asnatlas validate reports them:
+    control, line-break, bidi or invisible characters (ASN221), a product name with a
+    path (ASN222), a name that names no file (ASN223), names too long for a file (ASN224);
+  - -f/--format takes only json (the pipeline deprecates YAML associations); --ruledefs
+    and rules other than the two bases are not offered;
   - code_version is asnatlas's version.
 """
 
@@ -69,6 +74,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="Stage 2: background members added to every product")
     parser.add_argument("--imprint", nargs="+", action="extend", default=[], metavar="FILE",
                         help="Stage 2: imprint members added to every product")
+    parser.add_argument("-f", "--format", choices=["json"], default="json",
+                        help="json, the only format written (accepted as asn_from_list's "
+                             "option; the pipeline deprecates YAML associations)")
     return parser
 
 
